@@ -1,0 +1,1 @@
+"""Demo faculty seed, through the gateway's public API only."""

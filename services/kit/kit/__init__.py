@@ -1,0 +1,1 @@
+"""NearPeer kit: cross-cutting code shared by every service (no domain logic)."""

@@ -1,0 +1,55 @@
+"""A minimal service built with the kit, to test the kit the way services use it."""
+
+from pathlib import Path
+
+from fastapi import APIRouter, Depends, FastAPI, status
+from pydantic import BaseModel, Field
+from sqlmodel import Session
+
+from kit.app import create_service_app
+from kit.auth import AdminUser, SignedInUser, require
+from kit.config import ServiceSettings
+from kit.db import get_session
+from kit.errors import Conflict
+from kit.outbox import enqueue
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+router = APIRouter(prefix="/api/sample/things", tags=["things"])
+
+
+class ThingCreate(BaseModel):
+    name: str = Field(min_length=2)
+    size: int = Field(ge=1)
+
+
+class ThingPublic(BaseModel):
+    name: str
+    size: int
+
+
+@router.post("", response_model=ThingPublic, status_code=status.HTTP_201_CREATED)
+def create_thing(data: ThingCreate, user: SignedInUser) -> ThingPublic:
+    if data.name == "taken":
+        raise Conflict("That name is taken", code="name_taken", field="body.name")
+    return ThingPublic(name=data.name, size=data.size)
+
+
+@router.get("/admin", response_model=ThingPublic)
+def admin_thing(_: AdminUser) -> ThingPublic:
+    return ThingPublic(name="secret", size=1)
+
+
+@router.get("/scoped", response_model=ThingPublic)
+def scoped_thing(_: object = Depends(require(roles=("supervisor",), scopes=("things:read",)))) -> ThingPublic:
+    return ThingPublic(name="scoped", size=2)
+
+
+@router.post("/events", response_model=ThingPublic, status_code=status.HTTP_202_ACCEPTED)
+def queue_event(data: ThingCreate, user: SignedInUser, session: Session = Depends(get_session)) -> ThingPublic:
+    enqueue(session, topic="thing.created", key=f"thing-{data.name}", payload=data.model_dump())
+    session.commit()
+    return ThingPublic(name=data.name, size=data.size)
+
+
+def create_app(settings: ServiceSettings) -> FastAPI:
+    return create_service_app(settings, title="sample", description="kit test app", migrations=MIGRATIONS, routers=[router], run_workers=False)

@@ -1,0 +1,6 @@
+from sqlmodel import SQLModel
+
+import kit.outbox  # noqa: F401 - registers the outbox table
+from kit.migrations import run_env
+
+run_env(SQLModel.metadata)
