@@ -1,0 +1,11 @@
+import type { paths } from "./schema";
+
+// Derived from the paths rather than from schema names, so the types survive
+// a regenerated spec whose component names differ.
+type JsonOf<R> = R extends { content: { "application/json": infer T } } ? T : never;
+
+export type Me = JsonOf<paths["/api/auth/me"]["get"]["responses"][200]>;
+export type Role = Me["roles"][number];
+export type TokenResponse = JsonOf<paths["/api/auth/login"]["post"]["responses"][200]>;
+
+export const ROLES = ["learner", "tutor", "supervisor", "admin"] as const satisfies readonly Role[];

@@ -1,0 +1,5 @@
+import { AreaPlaceholder } from "../../components/AreaPlaceholder";
+
+export function LearnerHome() {
+  return <AreaPlaceholder role="learner" />;
+}

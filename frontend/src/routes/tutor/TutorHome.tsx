@@ -1,0 +1,5 @@
+import { AreaPlaceholder } from "../../components/AreaPlaceholder";
+
+export function TutorHome() {
+  return <AreaPlaceholder role="tutor" />;
+}
