@@ -23,6 +23,15 @@ def operation_id(route: APIRoute) -> str:
     return f"{tag}-{route.name}"
 
 
+def service_operation_id(service: str) -> Callable[[APIRoute], str]:
+    """Operation ids `service-tag-function_name`: unique across the combined API of every service."""
+
+    def generate(route: APIRoute) -> str:
+        return f"{service}-{operation_id(route)}"
+
+    return generate
+
+
 WorkerFactory = Callable[[FastAPI], PeriodicWorker]
 
 
@@ -56,7 +65,7 @@ def create_service_app(
         description=description,
         version="0.1.0",
         lifespan=lifespan,
-        generate_unique_id_function=operation_id,
+        generate_unique_id_function=service_operation_id(settings.service_name),
         openapi_url=f"/api/{settings.service_name}/openapi.json",
         docs_url=f"/api/{settings.service_name}/docs",
         redoc_url=None,

@@ -1,0 +1,1 @@
+"""NearPeer matching service."""
