@@ -2,6 +2,7 @@
 
 import importlib
 import json
+import os
 import time
 from typing import Any
 
@@ -18,6 +19,7 @@ def seed_once(stack: Any) -> None:
     todo = [name for name in ORDER if name not in done]
     if not todo:
         return
+    os.environ["NEARPEER_DATA_DIR"] = str(stack.data_dir)
     passwords = stack.secrets["passwords"]
     faculty = build_faculty(passwords)
     api = DemoApi.login(stack.url, "admin", passwords["admin"])

@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
 
+READ_ONLY_OPTION = "nearpeer_read_only"
+
 
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (the only kind of datetime we store)."""
@@ -31,6 +33,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 def _tune_sqlite(engine: Engine) -> None:
     # pysqlite's own transaction handling defers BEGIN; emitting BEGIN IMMEDIATE ourselves
     # makes writers queue on the database lock instead of failing mid-transaction.
+    # Read-only work (GET requests) asks for a deferred BEGIN so that readers never queue.
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _: Any) -> None:
         dbapi_connection.isolation_level = None
@@ -43,7 +46,8 @@ def _tune_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def get_engine(request: Request) -> Engine:
@@ -53,6 +57,9 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    """One session per request, closed afterwards."""
-    with Session(get_engine(request), expire_on_commit=False) as session:
+    """One session per request, closed afterwards; GET and HEAD get a reader that never takes the write lock."""
+    engine = get_engine(request)
+    if request.method in ("GET", "HEAD"):
+        engine = engine.execution_options(**{READ_ONLY_OPTION: True})
+    with Session(engine, expire_on_commit=False) as session:
         yield session

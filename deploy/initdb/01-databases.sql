@@ -1,0 +1,4 @@
+CREATE DATABASE gateway;
+CREATE DATABASE matching;
+CREATE DATABASE sessions;
+CREATE DATABASE feedback;

@@ -1,0 +1,1 @@
+"""NearPeer gateway: the one public entry."""

@@ -1,0 +1,87 @@
+"""Gateway application."""
+
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from gateway.api.routes import ROUTERS, meta
+from gateway.core.config import Settings
+from gateway.core.security import KeyRing, Passwords
+from gateway.openapi import SpecCache
+from gateway.proxy import Proxy, UpstreamPool
+from gateway.spa import install_spa
+from gateway.throttle import LoginThrottle
+from kit.app import service_operation_id
+from kit.auth import JwksSource, TokenVerifier
+from kit.db import make_engine
+from kit.errors import ERROR_RESPONSES, install_error_handlers
+from kit.logging import RequestIdMiddleware, configure_logging
+
+
+class GatewayApp(FastAPI):
+    """FastAPI, except that proxied paths skip its middleware, telemetry and routing: the hop stays thin."""
+
+    proxy: Proxy | None = None
+    proxy_entry: ASGIApp | None = None
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.proxy_entry is not None and self.proxy is not None and self.proxy.target(scope["path"]):
+            await self.proxy_entry(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def create_app(settings: Settings | None = None, *, run_workers: bool = True, engine: Engine | None = None) -> FastAPI:
+    """Build the gateway: identity, admin API, the proxy to the services, the combined docs, the web app."""
+    settings = settings or Settings()
+    configure_logging(settings.service_name, settings.log_level, settings.log_json)
+    keys = KeyRing.load(settings.signing_key_path, create=settings.environment != "production")
+    pool = UpstreamPool(limit=settings.upstream_pool_size, connect_timeout=settings.upstream_connect_timeout,
+                        read_timeout=settings.upstream_read_timeout, keepalive=settings.upstream_keepalive_seconds)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        pool.session()
+        yield
+        await pool.close()
+        app.state.engine.dispose()
+
+    app = GatewayApp(
+        title="NearPeer API",
+        description="The gateway (sign-in, tokens, machine clients, administration) and, merged in, the matching, "
+        "sessions and feedback services it routes to.",
+        version="0.1.0",
+        lifespan=lifespan,
+        generate_unique_id_function=service_operation_id("gateway"),
+        openapi_url=None,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.engine = engine or make_engine(settings.database_url)
+    app.state.keys = keys
+    app.state.passwords = Passwords(
+        time_cost=settings.password_time_cost, memory_kib=settings.password_memory_kib, parallelism=settings.password_parallelism
+    )
+    # The gateway checks its own tokens against its own key ring, without an HTTP round trip.
+    app.state.token_verifier = TokenVerifier(JwksSource(static_json=json.dumps(keys.jwks())), settings.auth_issuer, settings.auth_audience)
+    app.state.login_throttle = LoginThrottle(
+        per_user=settings.login_max_failures, per_address=settings.login_max_failures_per_address, window_seconds=settings.login_window_seconds
+    )
+    app.state.spec_cache = SpecCache(settings.upstreams, ttl=settings.openapi_cache_seconds)
+    app.state.upstream_pool = pool
+    app.state.workers = []
+    install_error_handlers(app)
+    app.include_router(meta.router)
+    for router in ROUTERS:
+        app.include_router(router, responses=ERROR_RESPONSES)
+    install_spa(app, settings.frontend_dist)
+    app.add_middleware(RequestIdMiddleware)
+    # Proxied calls get the same request-id handling and access line, and nothing else.
+    app.proxy = Proxy(upstreams=settings.upstreams, pool=pool)
+    app.proxy_entry = RequestIdMiddleware(app.proxy)
+    return app
