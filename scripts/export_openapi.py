@@ -11,12 +11,11 @@ from devstack import Stack, free_port
 
 
 def fetch_combined_spec() -> dict[str, object]:
-    with tempfile.TemporaryDirectory(prefix="np-openapi-") as scratch:
-        with Stack(Path(scratch), port=free_port()) as stack:
-            response = httpx.get(f"{stack.url}/api/openapi.json", timeout=30)
-            response.raise_for_status()
-            spec: dict[str, object] = response.json()
-            return spec
+    with tempfile.TemporaryDirectory(prefix="np-openapi-") as scratch, Stack(Path(scratch), port=free_port()) as stack:
+        response = httpx.get(f"{stack.url}/api/openapi.json", timeout=30)
+        response.raise_for_status()
+        spec: dict[str, object] = response.json()
+        return spec
 
 
 def canonical(spec: dict[str, object]) -> str:

@@ -4,9 +4,9 @@ import json
 from pathlib import Path
 
 import httpx
+from export_openapi import canonical
 
 from devstack import Stack
-from export_openapi import canonical
 
 COMMITTED = Path(__file__).resolve().parent.parent / "frontend" / "openapi.json"
 

@@ -28,7 +28,9 @@ const error = (route: Route, status: number, code: string, message: string, deta
  * A tiny in-page stand-in for the gateway's auth API, enough for smoke tests
  * of the built SPA: login/refresh/logout/me with the same shapes and errors.
  */
-export async function mockAuthApi(page: Page, user: MockUser = DEFAULT_USER) {
+export type MockRoutes = Record<string, (body: unknown) => { status?: number; body: unknown }>;
+
+export async function mockAuthApi(page: Page, user: MockUser = DEFAULT_USER, extra: MockRoutes = {}) {
   const state = { signedIn: false, access: 0 };
   const tokens = () => {
     state.access += 1;
@@ -67,8 +69,15 @@ export async function mockAuthApi(page: Page, user: MockUser = DEFAULT_USER) {
         const { password: _password, ...profile } = user;
         return json(route, 200, { id: 1, is_active: true, ...profile });
       }
-      default:
+      default: {
+        const handler = extra[key];
+        if (handler && state.signedIn) {
+          const { status = 200, body } = handler(req.postDataJSON());
+          return json(route, status, body);
+        }
+        if (key.endsWith("/notifications") && req.method() === "GET") return json(route, 200, []);
         return error(route, 404, "not_found", `No mock for ${key}`);
+      }
     }
   });
   return state;

@@ -12,6 +12,7 @@ const LearnerArea = lazy(() => import("./routes/learner"));
 const TutorArea = lazy(() => import("./routes/tutor"));
 const SupervisorArea = lazy(() => import("./routes/supervisor"));
 const AdminArea = lazy(() => import("./routes/admin"));
+const NotificationsPage = lazy(() => import("./routes/notifications/NotificationsPage"));
 const NotFoundPage = lazy(() => import("./routes/NotFoundPage"));
 
 export function App() {
@@ -28,6 +29,7 @@ export function App() {
         >
           <Route index element={<HomePage />} />
           <Route path="profile" element={<ProfilePage />} />
+          <Route path="notifications" element={<NotificationsPage />} />
           <Route
             path="learner/*"
             element={

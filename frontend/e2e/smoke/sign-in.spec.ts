@@ -33,12 +33,12 @@ test.describe("smoke: built SPA with a mocked API", () => {
     await saveScreenshot(page, "home-desktop", testInfo);
 
     // Session survives a reload (refresh cookie), and the role area lazy-loads.
-    await page.reload();
+    await page.goto("/supervisor");
     await nav.getByRole("link", { name: "Teach" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Teaching" })).toBeVisible();
 
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.getByRole("link", { name: "Profile" }).click();
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Profile" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Profile" })).toBeVisible();
     await expect(page.getByText("Tutor", { exact: true })).toBeVisible();
     await expectNoA11yViolations(page);
@@ -50,7 +50,7 @@ test.describe("smoke: built SPA with a mocked API", () => {
     await page.goto("/sign-in");
     await page.getByRole("button", { name: /FR/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Connexion" })).toBeVisible();
-    await page.reload();
+    await page.goto("/supervisor");
     await expect(page.getByRole("heading", { level: 1, name: "Connexion" })).toBeVisible();
     await expect(page.locator("html")).toHaveAttribute("lang", "fr");
     await page.getByRole("button", { name: "Se connecter" }).click();
@@ -83,6 +83,12 @@ test("a user with every role on a small phone, in French: nav fits and stays acc
   await saveScreenshot(page, "supervisor-fr-small-phone", testInfo);
 
   // Keyboard: the skip link is the first stop and lands in the main content.
+  // (After navigation focus sits on the page heading; start from the top of the document.)
+  await page.evaluate(() => {
+    document.body.tabIndex = -1;
+    document.body.focus();
+    document.body.removeAttribute("tabindex");
+  });
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Aller au contenu principal" })).toBeFocused();
   await page.keyboard.press("Enter");

@@ -18,6 +18,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly requestId: string | null;
   readonly details: ApiErrorDetail[];
+  /** The whole error body, for codes that carry more (e.g. `clashes` of `timetable_clash`). */
+  readonly body: ApiErrorBody & Record<string, unknown>;
 
   constructor(body: ApiErrorBody) {
     super(body.message);
@@ -26,6 +28,7 @@ export class ApiError extends Error {
     this.code = body.code;
     this.requestId = body.request_id ?? null;
     this.details = body.details ?? [];
+    this.body = body as ApiErrorBody & Record<string, unknown>;
   }
 
   /** Build from an error response; tolerates bodies that are not our shape (proxies, HTML pages). */

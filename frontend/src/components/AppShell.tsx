@@ -8,6 +8,7 @@ import { LanguageSwitch } from "./LanguageSwitch";
 import { Spinner } from "./Loader";
 import { LogoMark } from "./icons";
 import { navItemsFor } from "./nav";
+import { NotificationsBell } from "./NotificationsBell";
 
 /**
  * Signed-in frame. Phones: top bar + bottom tab bar (thumb reach).
@@ -37,6 +38,7 @@ export function AppShell() {
           <span className="brand__name">{t("app.name")}</span>
         </Link>
         <div className="topbar__end">
+          <NotificationsBell />
           <LanguageSwitch />
           <AccountMenu />
         </div>

@@ -88,3 +88,10 @@ export const LogoMark = (p: IconProps) => (
     <path d="M16.5 26c.8-3.6 2.4-6 4.5-6s3.8 2.4 4.5 6z" fill="#bfe9e4" />
   </svg>
 );
+
+export const BellIcon = (p: IconProps) => (
+  <Svg {...p}>
+    <path d="M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z" />
+    <path d="M10 20a2 2 0 0 0 4 0" />
+  </Svg>
+);

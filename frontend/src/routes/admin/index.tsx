@@ -1,12 +1,20 @@
+import { lazy } from "react";
 import { Route, Routes } from "react-router";
 import NotFoundPage from "../NotFoundPage";
 import { AdminHome } from "./AdminHome";
 
-/** The admin area: lazy-loaded as one chunk; add its screens as nested routes here. */
+const RunsPage = lazy(() => import("./RunsPage"));
+const UsersPage = lazy(() => import("./UsersPage"));
+const IntegrationsPage = lazy(() => import("./IntegrationsPage"));
+
+/** The admin area: lazy-loaded as one chunk. */
 export default function AdminArea() {
   return (
     <Routes>
       <Route index element={<AdminHome />} />
+      <Route path="runs" element={<RunsPage />} />
+      <Route path="users" element={<UsersPage />} />
+      <Route path="integrations" element={<IntegrationsPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

@@ -5,6 +5,7 @@ import { Page } from "../../components/Page";
 import { NAV_ITEMS } from "../../components/nav";
 import { useFormat } from "../../lib/useFormat";
 import { ROLES } from "../../api/types";
+import { ErrataBanner } from "../../components/ErrataBanner";
 
 function greetingKey(hour: number): string {
   if (hour < 5 || hour >= 18) return "home.greetingEvening";
@@ -32,6 +33,7 @@ export default function HomePage() {
         </>
       }
     >
+      <ErrataBanner />
       <h2 className="section-title">{t("home.yourAreas")}</h2>
       {areas.length ? (
         <ul className="card-grid">

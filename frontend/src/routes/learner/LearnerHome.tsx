@@ -1,5 +1,21 @@
-import { AreaPlaceholder } from "../../components/AreaPlaceholder";
+import { useTranslation } from "react-i18next";
+import { Page } from "../../components/Page";
+import { LinkCards } from "../../components/LinkCards";
 
 export function LearnerHome() {
-  return <AreaPlaceholder role="learner" />;
+  const { t } = useTranslation();
+  return (
+    <Page title={t("roles.learner.area")} subtitle={t("roles.learner.description")}>
+      <LinkCards
+        items={[
+          { to: "find", title: t("find.title"), body: t("find.card") },
+          { to: "sessions", title: t("sessions.title"), body: t("sessions.card") },
+          { to: "calendar", title: t("calendar.title"), body: t("calendar.card") },
+          { to: "past", title: t("past.title"), body: t("past.card") },
+          { to: "progress", title: t("progress.title"), body: t("progress.card") },
+          { to: "profile", title: t("onboarding.editTitle"), body: t("onboarding.card") },
+        ]}
+      />
+    </Page>
+  );
 }

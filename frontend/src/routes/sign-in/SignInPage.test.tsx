@@ -57,7 +57,7 @@ describe("<SignInPage>", () => {
       ...noSession,
       "POST /api/auth/login": () =>
         apiError(422, "validation_error", "bad", [
-          { field: "body.password", code: "string_too_short", message: "String should have at least 8 characters" },
+          { field: "body.password", code: "password_policy", message: "String should have at least 8 characters" },
         ]),
     });
     renderSignIn();
