@@ -83,6 +83,7 @@ class ServiceClient:
 
     def request(self, method: str, path: str, *, bearer: str | None = None, retry_writes: bool = False, **kwargs: Any) -> httpx.Response:
         """Send a request; idempotent ones (and writes with retry_writes) are retried on transient failure."""
+        extra_headers = dict(kwargs.pop("headers", None) or {})
         attempts = self.retries if method.upper() in ("GET", "HEAD", "PUT", "DELETE") or retry_writes else 1
 
         @retry(
@@ -92,10 +93,10 @@ class ServiceClient:
             reraise=True,
         )
         def send() -> httpx.Response:
-            response = self._client.request(method, path, headers=self._headers(bearer), **kwargs)
+            response = self._client.request(method, path, headers={**self._headers(bearer), **extra_headers}, **kwargs)
             if response.status_code == 401 and self.credentials is not None and bearer is None:
                 self.credentials.invalidate()
-                response = self._client.request(method, path, headers=self._headers(bearer), **kwargs)
+                response = self._client.request(method, path, headers={**self._headers(bearer), **extra_headers}, **kwargs)
             if response.status_code in RETRYABLE_STATUS:
                 response.raise_for_status()
             return response

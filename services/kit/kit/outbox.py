@@ -14,6 +14,7 @@ from kit.db import utcnow
 
 logger = logging.getLogger("kit.outbox")
 MAX_BACKOFF_SECONDS = 3600
+LEASE_SECONDS = 120  # a relay that dies mid-delivery lets another retry after this
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -51,6 +52,23 @@ class OutboxRelay:
     def drain(self) -> int:
         """Try every due message once; return how many were delivered."""
         delivered = 0
+        for message_id, topic, key, payload in self._claim():
+            handler = self.handlers.get(topic)
+            error: str | None = None
+            try:
+                if handler is None:
+                    raise LookupError(f"no handler for topic {topic}")
+                handler(key, json.loads(payload))
+            except Exception as exc:  # noqa: BLE001 - any failure is retried later
+                error = f"{type(exc).__name__}: {exc}"[:500]
+                logger.warning("outbox delivery of %s failed: %s", key, error)
+            else:
+                delivered += 1
+            self._settle(message_id, error)
+        return delivered
+
+    def _claim(self) -> list[tuple[int, str, str, str]]:
+        """Lease due messages in a short transaction, so no lock is held while delivering."""
         with Session(self.engine) as session:
             due = session.exec(
                 select(OutboxMessage)
@@ -59,24 +77,30 @@ class OutboxRelay:
                 .limit(self.batch)
                 .with_for_update(skip_locked=True)
             ).all()
+            lease_until = utcnow() + timedelta(seconds=LEASE_SECONDS)
+            claimed = []
             for message in due:
-                handler = self.handlers.get(message.topic)
-                try:
-                    if handler is None:
-                        raise LookupError(f"no handler for topic {message.topic}")
-                    handler(message.key, json.loads(message.payload))
-                except Exception as exc:  # noqa: BLE001 - any failure is retried later
-                    message.attempts += 1
-                    delay = min(2**message.attempts, MAX_BACKOFF_SECONDS)
-                    message.next_attempt_at = utcnow() + timedelta(seconds=delay)
-                    message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                    logger.warning("outbox delivery failed", extra={"status": message.topic})
-                else:
-                    message.delivered_at = utcnow()
-                    delivered += 1
+                message.next_attempt_at = lease_until
                 session.add(message)
+                claimed.append((int(message.id or 0), message.topic, message.key, message.payload))
             session.commit()
-        return delivered
+        return claimed
+
+    def _settle(self, message_id: int, error: str | None) -> None:
+        """Record the outcome of one delivery attempt."""
+        with Session(self.engine) as session:
+            message = session.get(OutboxMessage, message_id)
+            if message is None:
+                return
+            if error is None:
+                message.delivered_at = utcnow()
+            else:
+                message.attempts += 1
+                delay = min(2**message.attempts, MAX_BACKOFF_SECONDS)
+                message.next_attempt_at = utcnow() + timedelta(seconds=delay)
+                message.last_error = error
+            session.add(message)
+            session.commit()
 
     def pending(self) -> int:
         """How many messages still wait for delivery."""

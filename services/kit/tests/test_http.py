@@ -61,3 +61,16 @@ def test_service_token_is_fetched_once_and_sent() -> None:
     client.get("/a")
     client.get("/b")
     assert token_calls == 1
+
+
+def test_caller_headers_are_merged() -> None:
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={})
+
+    client = ServiceClient("http://svc", transport=httpx.MockTransport(handler))
+    client.post("/x", json={}, headers={"Idempotency-Key": "k-9"}, bearer="tok")
+    assert seen[0].headers["idempotency-key"] == "k-9"
+    assert seen[0].headers["authorization"] == "Bearer tok"

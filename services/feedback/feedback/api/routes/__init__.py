@@ -1,0 +1,26 @@
+from fastapi import APIRouter
+
+from feedback.api.routes import (
+    assessments,
+    endorsements,
+    errata,
+    events,
+    flags,
+    notifications,
+    portfolio,
+    reports,
+    sessions,
+)
+
+ROUTERS: list[APIRouter] = [
+    events.router,
+    sessions.router,
+    assessments.router,
+    flags.router,
+    errata.router,
+    notifications.router,
+    endorsements.router,
+    portfolio.router,
+    reports.router,
+    reports.quality_router,
+]

@@ -1,0 +1,45 @@
+"""Dependencies as Annotated aliases for the routes."""
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from sqlmodel import Session
+
+from kit.auth import AdminUser, CurrentPrincipal, Principal, SignedInUser, SupervisorUser, require
+from kit.db import get_session
+from sessions.clients import ApprovalChecker
+from sessions.core.config import Settings
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def get_approval_checker(request: Request) -> ApprovalChecker:
+    checker: ApprovalChecker = request.app.state.approval_checker
+    return checker
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+ApprovalCheckerDep = Annotated[ApprovalChecker, Depends(get_approval_checker)]
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe key; the first result is replayed")]
+TimetableWriter = Annotated[Principal, Depends(require(roles=("admin",), scopes=("timetable:write",)))]
+TimetableReader = Annotated[Principal, Depends(require(roles=("admin",), scopes=("timetable:read", "timetable:write")))]
+SessionsReader = Annotated[Principal, Depends(require(roles=("learner", "tutor", "supervisor", "admin"), scopes=("sessions:read",)))]
+
+__all__ = [
+    "AdminUser",
+    "ApprovalCheckerDep",
+    "CurrentPrincipal",
+    "IdempotencyKey",
+    "SessionDep",
+    "SessionsReader",
+    "SettingsDep",
+    "SignedInUser",
+    "SupervisorUser",
+    "TimetableReader",
+    "TimetableWriter",
+]

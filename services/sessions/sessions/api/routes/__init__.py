@@ -1,0 +1,25 @@
+from fastapi import APIRouter
+
+from sessions.api.routes import (
+    admin,
+    availability,
+    bookings,
+    calendar,
+    feeds,
+    notifications,
+    sessions,
+    timetable,
+    webhooks,
+)
+
+ROUTERS: list[APIRouter] = [
+    sessions.router,
+    bookings.router,
+    availability.router,
+    timetable.router,
+    feeds.router,
+    calendar.router,
+    webhooks.router,
+    notifications.router,
+    admin.router,
+]

@@ -1,0 +1,6 @@
+from sqlmodel import SQLModel
+
+import sessions.models  # noqa: F401 - registers the tables
+from kit.migrations import run_env
+
+run_env(SQLModel.metadata)
