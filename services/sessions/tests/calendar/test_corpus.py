@@ -203,10 +203,11 @@ EXPECTED: dict[str, Imports | Refused] = {
 
 
 def corpus_path(name: str) -> Path:
-    """Prefer the in-repo copy of small feeds; large files only live in the shared corpus."""
+    """Prefer the in-repo copy (feeds/ and large/); fall back to the shared corpus."""
     folder, filename = name.split("/", 1)
-    if folder == "feeds" and (IN_REPO_FEEDS / filename).exists():
-        return IN_REPO_FEEDS / filename
+    in_repo = (IN_REPO_FEEDS if folder == "feeds" else IN_REPO_FEEDS / folder) / filename
+    if in_repo.exists():
+        return in_repo
     path = _shared_corpus() / folder / filename
     if not path.exists():
         message = f"iCalendar corpus file {path} is missing (set NEARPEER_ICS_CORPUS)"
@@ -242,17 +243,17 @@ def test_corpus_file(name: str) -> None:
 
 def test_every_corpus_file_has_an_expectation() -> None:
     listed = {f"feeds/{p.name}" for p in IN_REPO_FEEDS.glob("*.ics")}
+    listed |= {f"large/{p.name}" for p in (IN_REPO_FEEDS / "large").glob("*.ics")}
     shared = _shared_corpus()
     if shared.is_dir():
         listed |= {f"{p.parent.name}/{p.name}" for p in shared.glob("*/*.ics")}
-    elif os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"iCalendar corpus {shared} is missing (set NEARPEER_ICS_CORPUS)")
-    assert listed <= set(EXPECTED), sorted(listed - set(EXPECTED))
+    assert listed == set(EXPECTED), sorted(listed ^ set(EXPECTED))
 
 
 def test_in_repo_copies_match_the_shared_corpus() -> None:
     shared = _shared_corpus() / "feeds"
     if not shared.is_dir():
         pytest.skip("shared corpus not available")
-    for path in IN_REPO_FEEDS.glob("*.ics"):
-        assert path.read_bytes() == (shared / path.name).read_bytes(), path.name
+    for path in [*IN_REPO_FEEDS.glob("*.ics"), *(IN_REPO_FEEDS / "large").glob("*.ics")]:
+        source = shared / path.name if path.parent == IN_REPO_FEEDS else shared.parent / "large" / path.name
+        assert path.read_bytes() == source.read_bytes(), path.name
