@@ -397,7 +397,7 @@ def confirm_flag(*, session: Session, flag_id: int, principal: Principal, data: 
     session.add(flag)
     if data.suspend_tutor:
         outbox.enqueue(session, topic=SUSPENSION_TOPIC, key=f"feedback-suspension-{erratum_id}", payload={
-            "tutor_id": tutor_id, "topic_id": fact.topic_id, "erratum_id": erratum_id,
+            "tutor_id": tutor_id, "topic_id": fact.topic_id, "erratum_id": str(erratum_id),
             "reason": data.reason or f"Erratum {erratum_id}: {data.correction[:200]}",
         })
     session.commit()

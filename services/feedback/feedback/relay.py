@@ -1,6 +1,5 @@
 """Delivery of outbox messages to matching (tutor suspensions), retried until they land."""
 
-from contextvars import ContextVar
 from typing import Any
 
 import httpx
@@ -16,42 +15,25 @@ from kit.workers import PeriodicWorker
 SUSPENSIONS_PATH = "/api/matching/approvals/suspensions"
 
 
-_extra_headers: ContextVar[dict[str, str] | None] = ContextVar("feedback_extra_headers", default=None)
-
-
 class DeliveryFailed(RuntimeError):
     pass
 
 
-class HeaderServiceClient(ServiceClient):
-    """ServiceClient that can add per-call headers (the kit's `request` builds headers itself and rejects `headers=`)."""
-
-    def _headers(self, bearer: str | None) -> dict[str, str]:
-        return {**super()._headers(bearer), **(_extra_headers.get() or {})}
-
-    def post_with_headers(self, path: str, *, headers: dict[str, str], **kwargs: Any) -> httpx.Response:
-        token = _extra_headers.set(headers)
-        try:
-            response: httpx.Response = self.post(path, **kwargs)
-            return response
-        finally:
-            _extra_headers.reset(token)
-
-
-def matching_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> HeaderServiceClient:
+def matching_client(settings: Settings, transport: httpx.BaseTransport | None = None) -> ServiceClient:
     """A client calling matching with feedback's own service token."""
     credentials = (
         ClientCredentials(settings.token_url, settings.client_id, settings.client_secret) if settings.client_id else None
     )
-    return HeaderServiceClient(settings.matching_url, credentials=credentials, timeout=settings.http_timeout_seconds,
+    return ServiceClient(settings.matching_url, credentials=credentials, timeout=settings.http_timeout_seconds,
                          retries=settings.http_retries, transport=transport)
 
 
-def make_relay(engine: Engine, client: HeaderServiceClient) -> OutboxRelay:
+def make_relay(engine: Engine, client: ServiceClient) -> OutboxRelay:
     """The relay with one handler per outbox topic."""
 
     def deliver_suspension(key: str, payload: dict[str, Any]) -> None:
-        response = client.post_with_headers(SUSPENSIONS_PATH, headers={"Idempotency-Key": key}, json=payload, retry_writes=True)
+        body = {**payload, "erratum_id": str(payload["erratum_id"])}  # matching takes ids as strings
+        response = client.post(SUSPENSIONS_PATH, headers={"Idempotency-Key": key}, json=body, retry_writes=True)
         if response.status_code >= 300:
             raise DeliveryFailed(f"matching answered {response.status_code}: {response.text[:200]}")
 

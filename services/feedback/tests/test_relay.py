@@ -129,7 +129,7 @@ def test_suspension_reaches_matching_after_it_was_down(
     delivered = fake_matching.received[0]
     assert delivered["key"] == f"feedback-suspension-{erratum_id}"
     assert delivered["auth"] == "Bearer svc-feedback-token"
-    assert delivered["body"] == {"tutor_id": teacher.id, "topic_id": 11, "erratum_id": erratum_id, "reason": "unsafe advice"}
+    assert delivered["body"] == {"tutor_id": teacher.id, "topic_id": 11, "erratum_id": str(erratum_id), "reason": "unsafe advice"}
     assert _message(db).delivered_at is not None
 
 
