@@ -37,7 +37,7 @@ run: install $(if $(HAS_FRONTEND),frontend/dist/index.html) ## Install, migrate,
 	@PYTHONPATH=scripts $(PY) scripts/devstack.py --port $(PORT)
 
 test: install ## Install and run every test (Python on SQLite and PostgreSQL, cross-service, web app)
-	@$(MAKE) --no-print-directory test-python test-cross $(if $(HAS_FRONTEND),test-frontend)
+	@$(MAKE) --no-print-directory -k test-python test-cross $(if $(HAS_FRONTEND),test-frontend)
 
 test-python: test-sqlite test-postgres ## Every service's own tests on both databases
 
