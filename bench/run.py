@@ -4,9 +4,10 @@ import importlib
 import json
 import os
 import platform
+import subprocess
 import sys
+import tempfile
 import time
-import traceback
 from pathlib import Path
 from typing import Any
 
@@ -25,32 +26,55 @@ def machine() -> dict[str, Any]:
     return {"python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(), "cpu": cpu}
 
 
+def run_one(name: str) -> tuple[list[dict[str, Any]], str]:
+    """Run one benchmark module in its own process (each service's models own a process-wide metadata)."""
+    with tempfile.NamedTemporaryFile(suffix=".json") as out:
+        code = (
+            "import json, sys; sys.path.insert(0, sys.argv[1]); import importlib; m = importlib.import_module(sys.argv[2]); "
+            "json.dump({'entries': m.run(), 'description': getattr(m, 'DESCRIPTION', '')}, open(sys.argv[3], 'w'))"
+        )
+        result = subprocess.run([sys.executable, "-c", code, str(HERE), name, out.name], check=False)
+        if result.returncode != 0:
+            failed = {"name": f"{name} (failed)", "value": None, "unit": "", "reference": None, "ratio": None, "notes": f"exit {result.returncode}; see the console"}
+            return [failed], ""
+        data = json.loads(Path(out.name).read_text())
+        return list(data["entries"]), str(data["description"])
+
+
 def main() -> None:
     only = set(sys.argv[1:])
     results: list[dict[str, Any]] = []
-    sections: list[str] = []
+    sections: dict[str, str] = {}
     for path in sorted(HERE.glob("bench_*.py")):
         name = path.stem
         if only and name not in only:
             continue
         print(f"== {name}", flush=True)
         started = time.monotonic()
-        try:
-            module = importlib.import_module(name)
-            entries = module.run()
-        except Exception:  # noqa: BLE001 - one failing bench must not hide the others
-            traceback.print_exc()
-            entries = [{"name": f"{name} (failed)", "value": None, "unit": "", "reference": None, "ratio": None, "notes": traceback.format_exc(limit=3)[-400:]}]
-            module = None
+        entries, description = run_one(name)
         for entry in entries:
             print(f"   {entry['name']}: {entry['value']} {entry['unit']} (reference {entry.get('reference')}, ratio {entry.get('ratio')})", flush=True)
+        for entry in entries:
+            entry["bench"] = name
         results.extend(entries)
-        sections.append(_section(name, getattr(module, "DESCRIPTION", ""), entries, time.monotonic() - started))
+        sections[name] = _section(name, description, entries, time.monotonic() - started)
     if only and (HERE / "results.json").exists():
-        previous = [e for e in json.loads((HERE / "results.json").read_text()) if not any(e["name"] == r["name"] for r in results)]
+        previous = [e for e in json.loads((HERE / "results.json").read_text()) if e.get("bench") not in only]
         results = previous + results
+        for entry in previous:
+            bench = str(entry.get("bench"))
+            if bench not in sections:
+                same = [e for e in previous if e.get("bench") == bench]
+                sections[bench] = _section(bench, _previous_description(bench), same, 0.0)
     (HERE / "results.json").write_text(json.dumps(results, indent=2) + "\n")
-    (HERE / "REPORT.md").write_text(_report(sections))
+    (HERE / "REPORT.md").write_text(_report([sections[k] for k in sorted(sections)]))
+
+
+def _previous_description(bench: str) -> str:
+    try:
+        return str(getattr(importlib.import_module(bench), "DESCRIPTION", ""))
+    except Exception:  # noqa: BLE001 - the description is only prose
+        return ""
 
 
 def _fmt(value: Any) -> str:
@@ -66,7 +90,7 @@ def _section(name: str, description: str, entries: list[dict[str, Any]], seconds
     )
     return (
         f"## {name}\n\n{description.strip()}\n\n| entry | value | unit | reference | ratio | notes |\n|---|---|---|---|---|---|\n{rows}\n\n"
-        f"(this benchmark took {seconds:.0f} s)\n"
+        + (f"(this benchmark took {seconds:.0f} s)\n" if seconds else "(figures from an earlier run of this benchmark)\n")
     )
 
 

@@ -31,7 +31,7 @@ async function measure(url, selector) {
 const app = [];
 const bare = [];
 for (let i = 0; i < runs; i++) {
-  app.push(await measure(`${base}/signin`, "input[autocomplete='username'], input[name='username']"));
+  app.push(await measure(`${base}/sign-in`, "input[autocomplete='username'], input[name='username']"));
   bare.push(await measure(`${base}/__bench_bare.html`, "input[name='username']"));
 }
 await browser.close();

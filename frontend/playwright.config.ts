@@ -3,13 +3,12 @@ import { defineConfig, devices } from "@playwright/test";
 /**
  * E2E harness. Always drives Debian's Chromium (never a downloaded browser).
  *
- *  npm run e2e          smoke tests: `vite preview` of dist/, API mocked with page.route()
- *  npm run e2e:system   system tests: the real stack at BASE_URL (default http://127.0.0.1:8000)
+ *  npm run e2e:smoke    this config: `vite preview` of dist/, API mocked with page.route()
+ *  npm run e2e:system   playwright.system.config.ts: the real stack started by its globalSetup
+ *  npm run e2e          both
  */
-const target = process.env.E2E_TARGET === "system" ? "system" : "smoke";
 const previewPort = Number(process.env.PREVIEW_PORT ?? 4173);
 const previewURL = `http://127.0.0.1:${previewPort}`;
-const systemURL = process.env.BASE_URL ?? "http://127.0.0.1:8000";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const CHROMIUM_ARGS = [
@@ -43,21 +42,15 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
-  projects:
-    target === "system"
-      ? [{ name: "system", testDir: "e2e/system", use: { ...devices["Desktop Chrome"], ...launch(), baseURL: systemURL } }]
-      : [{ name: "smoke", testDir: "e2e/smoke", use: { ...devices["Desktop Chrome"], ...launch(), baseURL: previewURL } }],
-  webServer:
-    target === "smoke"
-      ? {
-          command: `npx vite preview --host 127.0.0.1 --port ${previewPort} --strictPort`,
-          url: previewURL,
-          reuseExistingServer: !process.env.CI,
-          timeout: 60_000,
-          stdout: "ignore",
-          stderr: "pipe",
-        }
-      : undefined,
+  projects: [{ name: "smoke", testDir: "e2e/smoke", use: { ...devices["Desktop Chrome"], ...launch(), baseURL: previewURL } }],
+  webServer: {
+    command: `npx vite preview --host 127.0.0.1 --port ${previewPort} --strictPort`,
+    url: previewURL,
+    reuseExistingServer: !process.env.CI,
+    timeout: 60_000,
+    stdout: "ignore",
+    stderr: "pipe",
+  },
 });
 
 // devices[...] sets a channel/defaults; keep our Chromium binary and flags on top.

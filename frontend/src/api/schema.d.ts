@@ -15,7 +15,7 @@ export interface paths {
          * Jwks
          * @description Public keys that verify access tokens: the current one and recently retired ones.
          */
-        get: operations["keys-jwks"];
+        get: operations["gateway-keys-jwks"];
         put?: never;
         post?: never;
         delete?: never;
@@ -32,13 +32,13 @@ export interface paths {
             cookie?: never;
         };
         /** List Clients */
-        get: operations["admin-list_clients"];
+        get: operations["gateway-admin-list_clients"];
         put?: never;
         /**
          * Create Client
          * @description Register a machine client; its secret is in this answer only.
          */
-        post: operations["admin-create_client"];
+        post: operations["gateway-admin-create_client"];
         delete?: never;
         options?: never;
         head?: never;
@@ -56,7 +56,7 @@ export interface paths {
          * List Scopes
          * @description The scopes a machine client can be granted.
          */
-        get: operations["admin-list_scopes"];
+        get: operations["gateway-admin-list_scopes"];
         put?: never;
         post?: never;
         delete?: never;
@@ -73,7 +73,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Client */
-        get: operations["admin-get_client"];
+        get: operations["gateway-admin-get_client"];
         put?: never;
         post?: never;
         delete?: never;
@@ -95,7 +95,7 @@ export interface paths {
          * Revoke Client
          * @description No new tokens for this client (tokens already issued lapse within their lifetime).
          */
-        post: operations["admin-revoke_client"];
+        post: operations["gateway-admin-revoke_client"];
         delete?: never;
         options?: never;
         head?: never;
@@ -115,7 +115,7 @@ export interface paths {
          * Rotate Client Secret
          * @description A new secret, shown once; the old one stops working (tokens already issued lapse within their lifetime).
          */
-        post: operations["admin-rotate_client_secret"];
+        post: operations["gateway-admin-rotate_client_secret"];
         delete?: never;
         options?: never;
         head?: never;
@@ -130,13 +130,13 @@ export interface paths {
             cookie?: never;
         };
         /** List Users */
-        get: operations["admin-list_users"];
+        get: operations["gateway-admin-list_users"];
         put?: never;
         /**
          * Create User
          * @description Create a person; without a password one is generated and returned once.
          */
-        post: operations["admin-create_user"];
+        post: operations["gateway-admin-create_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -156,7 +156,7 @@ export interface paths {
          * Import Users
          * @description CSV columns username,full_name,email,roles (semicolon-separated),password (optional). Every row is validated first.
          */
-        post: operations["admin-import_users"];
+        post: operations["gateway-admin-import_users"];
         delete?: never;
         options?: never;
         head?: never;
@@ -171,14 +171,14 @@ export interface paths {
             cookie?: never;
         };
         /** Get User */
-        get: operations["admin-get_user"];
+        get: operations["gateway-admin-get_user"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Update User */
-        patch: operations["admin-update_user"];
+        patch: operations["gateway-admin-update_user"];
         trace?: never;
     };
     "/api/admin/users/{user_id}/deactivate": {
@@ -194,7 +194,7 @@ export interface paths {
          * Deactivate User
          * @description Disable sign-in and revoke every refresh token (access tokens lapse within their short lifetime).
          */
-        post: operations["admin-deactivate_user"];
+        post: operations["gateway-admin-deactivate_user"];
         delete?: never;
         options?: never;
         head?: never;
@@ -214,7 +214,7 @@ export interface paths {
          * Reset Password
          * @description Set a new password (generated and returned once when none is given); signs the user out everywhere.
          */
-        post: operations["admin-reset_password"];
+        post: operations["gateway-admin-reset_password"];
         delete?: never;
         options?: never;
         head?: never;
@@ -234,7 +234,7 @@ export interface paths {
          * Sign in with username and password
          * @description Tokens for a person; also sets the HttpOnly `np_refresh` cookie (path /api/auth) for the web app.
          */
-        post: operations["auth-login"];
+        post: operations["gateway-auth-login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -251,7 +251,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Revoke the refresh token's session and clear the cookie */
-        post: operations["auth-logout"];
+        post: operations["gateway-auth-logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -266,7 +266,7 @@ export interface paths {
             cookie?: never;
         };
         /** The signed-in user */
-        get: operations["auth-me"];
+        get: operations["gateway-auth-me"];
         put?: never;
         post?: never;
         delete?: never;
@@ -288,7 +288,7 @@ export interface paths {
          * Exchange a refresh token (body or cookie) for new tokens
          * @description Refresh tokens rotate: the one given is spent; presenting a spent one revokes the whole session family.
          */
-        post: operations["auth-refresh"];
+        post: operations["gateway-auth-refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -308,7 +308,7 @@ export interface paths {
          * OAuth 2 client-credentials grant for machine clients
          * @description Client authentication by HTTP Basic or `client_id`/`client_secret` form fields (RFC 6749 section 4.4).
          */
-        post: operations["auth-client_token"];
+        post: operations["gateway-auth-client_token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -325,7 +325,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create Assessment */
-        post: operations["assessments-create_assessment"];
+        post: operations["feedback-assessments-create_assessment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -340,7 +340,7 @@ export interface paths {
             cookie?: never;
         };
         /** My Trajectory */
-        get: operations["assessments-my_trajectory"];
+        get: operations["feedback-assessments-my_trajectory"];
         put?: never;
         post?: never;
         delete?: never;
@@ -357,10 +357,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Endorsements */
-        get: operations["endorsements-list_endorsements"];
+        get: operations["feedback-endorsements-list_endorsements"];
         put?: never;
         /** Create Endorsement */
-        post: operations["endorsements-create_endorsement"];
+        post: operations["feedback-endorsements-create_endorsement"];
         delete?: never;
         options?: never;
         head?: never;
@@ -375,7 +375,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Erratum */
-        get: operations["errata-get_erratum"];
+        get: operations["feedback-errata-get_erratum"];
         put?: never;
         post?: never;
         delete?: never;
@@ -394,7 +394,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Acknowledge Erratum */
-        post: operations["errata-acknowledge_erratum"];
+        post: operations["feedback-errata-acknowledge_erratum"];
         delete?: never;
         options?: never;
         head?: never;
@@ -409,7 +409,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Erratum Content */
-        get: operations["errata-get_erratum_content"];
+        get: operations["feedback-errata-get_erratum_content"];
         put?: never;
         post?: never;
         delete?: never;
@@ -428,7 +428,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Session Completed */
-        post: operations["events-session_completed"];
+        post: operations["feedback-events-session_completed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -443,10 +443,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Flags */
-        get: operations["flags-list_flags"];
+        get: operations["feedback-flags-list_flags"];
         put?: never;
         /** Create Flag */
-        post: operations["flags-create_flag"];
+        post: operations["feedback-flags-create_flag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -461,7 +461,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Flag */
-        get: operations["flags-get_flag"];
+        get: operations["feedback-flags-get_flag"];
         put?: never;
         post?: never;
         delete?: never;
@@ -480,7 +480,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm Flag */
-        post: operations["flags-confirm_flag"];
+        post: operations["feedback-flags-confirm_flag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -497,7 +497,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Dismiss Flag */
-        post: operations["flags-dismiss_flag"];
+        post: operations["feedback-flags-dismiss_flag"];
         delete?: never;
         options?: never;
         head?: never;
@@ -512,7 +512,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Notifications */
-        get: operations["feedback_notifications-list_notifications"];
+        get: operations["feedback-notifications-list_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -531,7 +531,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Read Notification */
-        post: operations["feedback_notifications-read_notification"];
+        post: operations["feedback-notifications-read_notification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -546,7 +546,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Portfolio */
-        get: operations["portfolio-get_portfolio"];
+        get: operations["feedback-portfolio-get_portfolio"];
         put?: never;
         post?: never;
         delete?: never;
@@ -563,7 +563,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Certificate */
-        get: operations["portfolio-get_certificate"];
+        get: operations["feedback-portfolio-get_certificate"];
         put?: never;
         post?: never;
         delete?: never;
@@ -580,7 +580,7 @@ export interface paths {
             cookie?: never;
         };
         /** Quality */
-        get: operations["quality-quality"];
+        get: operations["feedback-quality-quality"];
         put?: never;
         post?: never;
         delete?: never;
@@ -597,7 +597,7 @@ export interface paths {
             cookie?: never;
         };
         /** Programme Report */
-        get: operations["reports-programme_report"];
+        get: operations["feedback-reports-programme_report"];
         put?: never;
         post?: never;
         delete?: never;
@@ -614,7 +614,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Sessions */
-        get: operations["feedback_sessions-list_sessions"];
+        get: operations["feedback-sessions-list_sessions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -631,7 +631,24 @@ export interface paths {
             cookie?: never;
         };
         /** Get Session */
-        get: operations["feedback_sessions-get_session"];
+        get: operations["feedback-sessions-get_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback/sessions/{session_id}/attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Attendance */
+        get: operations["feedback-sessions-get_attendance"];
         put?: never;
         post?: never;
         delete?: never;
@@ -650,7 +667,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create Observation */
-        post: operations["sessions-create_observation"];
+        post: operations["feedback-sessions-create_observation"];
         delete?: never;
         options?: never;
         head?: never;
@@ -665,10 +682,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Ratings */
-        get: operations["sessions-list_ratings"];
+        get: operations["feedback-sessions-list_ratings"];
         put?: never;
         /** Create Rating */
-        post: operations["sessions-create_rating"];
+        post: operations["feedback-sessions-create_rating"];
         delete?: never;
         options?: never;
         head?: never;
@@ -683,9 +700,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get My Rating */
-        get: operations["sessions-get_my_rating"];
+        get: operations["feedback-sessions-get_my_rating"];
         /** Update My Rating */
-        put: operations["sessions-update_my_rating"];
+        put: operations["feedback-sessions-update_my_rating"];
         post?: never;
         delete?: never;
         options?: never;
@@ -701,7 +718,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Rating Summary */
-        get: operations["sessions-get_rating_summary"];
+        get: operations["feedback-sessions-get_rating_summary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -720,7 +737,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Create Reflection */
-        post: operations["sessions-create_reflection"];
+        post: operations["feedback-sessions-create_reflection"];
         delete?: never;
         options?: never;
         head?: never;
@@ -735,7 +752,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Reflections */
-        get: operations["sessions-list_reflections"];
+        get: operations["feedback-sessions-list_reflections"];
         put?: never;
         post?: never;
         delete?: never;
@@ -752,10 +769,27 @@ export interface paths {
             cookie?: never;
         };
         /** List Approvals */
-        get: operations["approvals-list_approvals"];
+        get: operations["matching-approvals-list_approvals"];
         put?: never;
         /** Create Approval */
-        post: operations["approvals-create_approval"];
+        post: operations["matching-approvals-create_approval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matching/approvals/bulk": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Bulk Create Approvals */
+        post: operations["matching-approvals-bulk_create_approvals"];
         delete?: never;
         options?: never;
         head?: never;
@@ -770,7 +804,7 @@ export interface paths {
             cookie?: never;
         };
         /** Check Approval */
-        get: operations["approvals-check_approval"];
+        get: operations["matching-approvals-check_approval"];
         put?: never;
         post?: never;
         delete?: never;
@@ -789,7 +823,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Suspend Approval */
-        post: operations["approvals-suspend_approval"];
+        post: operations["matching-approvals-suspend_approval"];
         delete?: never;
         options?: never;
         head?: never;
@@ -804,7 +838,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Approval */
-        get: operations["approvals-get_approval"];
+        get: operations["matching-approvals-get_approval"];
         put?: never;
         post?: never;
         delete?: never;
@@ -823,7 +857,24 @@ export interface paths {
         get?: never;
         put?: never;
         /** Transition Approval */
-        post: operations["approvals-transition_approval"];
+        post: operations["matching-approvals-transition_approval"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/matching/buddies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Assign Buddies */
+        post: operations["matching-buddies-assign_buddies"];
         delete?: never;
         options?: never;
         head?: never;
@@ -838,10 +889,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Exclusions */
-        get: operations["exclusions-list_exclusions"];
+        get: operations["matching-exclusions-list_exclusions"];
         put?: never;
         /** Create Exclusion */
-        post: operations["exclusions-create_exclusion"];
+        post: operations["matching-exclusions-create_exclusion"];
         delete?: never;
         options?: never;
         head?: never;
@@ -859,7 +910,7 @@ export interface paths {
         put?: never;
         post?: never;
         /** Delete Exclusion */
-        delete: operations["exclusions-delete_exclusion"];
+        delete: operations["matching-exclusions-delete_exclusion"];
         options?: never;
         head?: never;
         patch?: never;
@@ -873,7 +924,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Learners */
-        get: operations["learners-list_learners"];
+        get: operations["matching-learners-list_learners"];
         put?: never;
         post?: never;
         delete?: never;
@@ -892,7 +943,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Bulk Put Learners */
-        post: operations["learners-bulk_put_learners"];
+        post: operations["matching-learners-bulk_put_learners"];
         delete?: never;
         options?: never;
         head?: never;
@@ -907,9 +958,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get My Learner Profile */
-        get: operations["learners-get_my_learner_profile"];
+        get: operations["matching-learners-get_my_learner_profile"];
         /** Put My Learner Profile */
-        put: operations["learners-put_my_learner_profile"];
+        put: operations["matching-learners-put_my_learner_profile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -925,9 +976,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get Learner Profile */
-        get: operations["learners-get_learner_profile"];
+        get: operations["matching-learners-get_learner_profile"];
         /** Put Learner Profile */
-        put: operations["learners-put_learner_profile"];
+        put: operations["matching-learners-put_learner_profile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -943,7 +994,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Notifications */
-        get: operations["notifications-list_notifications"];
+        get: operations["matching-notifications-list_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -962,7 +1013,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Read Notification */
-        post: operations["notifications-read_notification"];
+        post: operations["matching-notifications-read_notification"];
         delete?: never;
         options?: never;
         head?: never;
@@ -977,7 +1028,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Pairings */
-        get: operations["pairings-list_pairings"];
+        get: operations["matching-pairings-list_pairings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -994,7 +1045,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Pairing */
-        get: operations["pairings-get_pairing"];
+        get: operations["matching-pairings-get_pairing"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1013,7 +1064,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Confirm Pairing */
-        post: operations["pairings-confirm_pairing"];
+        post: operations["matching-pairings-confirm_pairing"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1030,7 +1081,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** End Pairing */
-        post: operations["pairings-end_pairing"];
+        post: operations["matching-pairings-end_pairing"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1045,10 +1096,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Requests */
-        get: operations["requests-list_requests"];
+        get: operations["matching-requests-list_requests"];
         put?: never;
         /** Create Request */
-        post: operations["requests-create_request"];
+        post: operations["matching-requests-create_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1063,7 +1114,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Request */
-        get: operations["requests-get_request"];
+        get: operations["matching-requests-get_request"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1082,7 +1133,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Accept Request */
-        post: operations["requests-accept_request"];
+        post: operations["matching-requests-accept_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1099,7 +1150,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel Request */
-        post: operations["requests-cancel_request"];
+        post: operations["matching-requests-cancel_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1116,7 +1167,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Decline Request */
-        post: operations["requests-decline_request"];
+        post: operations["matching-requests-decline_request"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1131,10 +1182,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Runs */
-        get: operations["runs-list_runs"];
+        get: operations["matching-runs-list_runs"];
         put?: never;
         /** Create Run */
-        post: operations["runs-create_run"];
+        post: operations["matching-runs-create_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1149,7 +1200,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Run */
-        get: operations["runs-get_run"];
+        get: operations["matching-runs-get_run"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1168,7 +1219,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Publish Run */
-        post: operations["runs-publish_run"];
+        post: operations["matching-runs-publish_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1185,7 +1236,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rollback Run */
-        post: operations["runs-rollback_run"];
+        post: operations["matching-runs-rollback_run"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1200,7 +1251,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Suggestions */
-        get: operations["suggestions-list_suggestions"];
+        get: operations["matching-suggestions-list_suggestions"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1217,10 +1268,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Topics */
-        get: operations["topics-list_topics"];
+        get: operations["matching-topics-list_topics"];
         put?: never;
         /** Create Topic */
-        post: operations["topics-create_topic"];
+        post: operations["matching-topics-create_topic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1235,14 +1286,14 @@ export interface paths {
             cookie?: never;
         };
         /** Get Topic */
-        get: operations["topics-get_topic"];
+        get: operations["matching-topics-get_topic"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Update Topic */
-        patch: operations["topics-update_topic"];
+        patch: operations["matching-topics-update_topic"];
         trace?: never;
     };
     "/api/matching/topics/{topic_id}/restore": {
@@ -1255,7 +1306,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Restore Topic */
-        post: operations["topics-restore_topic"];
+        post: operations["matching-topics-restore_topic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1272,7 +1323,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Retire Topic */
-        post: operations["topics-retire_topic"];
+        post: operations["matching-topics-retire_topic"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1287,7 +1338,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Tutors */
-        get: operations["tutors-list_tutors"];
+        get: operations["matching-tutors-list_tutors"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1306,7 +1357,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Bulk Put Tutors */
-        post: operations["tutors-bulk_put_tutors"];
+        post: operations["matching-tutors-bulk_put_tutors"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1321,9 +1372,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get My Tutor Profile */
-        get: operations["tutors-get_my_tutor_profile"];
+        get: operations["matching-tutors-get_my_tutor_profile"];
         /** Put My Tutor Profile */
-        put: operations["tutors-put_my_tutor_profile"];
+        put: operations["matching-tutors-put_my_tutor_profile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1341,7 +1392,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Pause Me */
-        post: operations["tutors-pause_me"];
+        post: operations["matching-tutors-pause_me"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1356,9 +1407,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get Tutor Profile */
-        get: operations["tutors-get_tutor_profile"];
+        get: operations["matching-tutors-get_tutor_profile"];
         /** Put Tutor Profile */
-        put: operations["tutors-put_tutor_profile"];
+        put: operations["matching-tutors-put_tutor_profile"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1374,7 +1425,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Outbox Stats */
-        get: operations["admin-get_outbox_stats"];
+        get: operations["sessions-admin-get_outbox_stats"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1391,7 +1442,7 @@ export interface paths {
             cookie?: never;
         };
         /** List My Bookings */
-        get: operations["bookings-list_my_bookings"];
+        get: operations["sessions-bookings-list_my_bookings"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1410,7 +1461,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel Booking */
-        post: operations["bookings-cancel_booking"];
+        post: operations["sessions-bookings-cancel_booking"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1425,7 +1476,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Feed Url */
-        get: operations["calendar-get_feed_url"];
+        get: operations["sessions-calendar-get_feed_url"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1444,7 +1495,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Rotate Feed Url */
-        post: operations["calendar-rotate_feed_url"];
+        post: operations["sessions-calendar-rotate_feed_url"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1459,7 +1510,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Personal Calendar */
-        get: operations["calendar-get_personal_calendar"];
+        get: operations["sessions-calendar-get_personal_calendar"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1476,10 +1527,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Feeds */
-        get: operations["feeds-list_feeds"];
+        get: operations["sessions-feeds-list_feeds"];
         put?: never;
         /** Create Feed */
-        post: operations["feeds-create_feed"];
+        post: operations["sessions-feeds-create_feed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1494,11 +1545,11 @@ export interface paths {
             cookie?: never;
         };
         /** Get Feed */
-        get: operations["feeds-get_feed"];
+        get: operations["sessions-feeds-get_feed"];
         put?: never;
         post?: never;
         /** Delete Feed */
-        delete: operations["feeds-delete_feed"];
+        delete: operations["sessions-feeds-delete_feed"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1514,7 +1565,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Refresh Feed */
-        post: operations["feeds-refresh_feed"];
+        post: operations["sessions-feeds-refresh_feed"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1529,7 +1580,7 @@ export interface paths {
             cookie?: never;
         };
         /** Find Free Slots */
-        get: operations["availability-find_free_slots"];
+        get: operations["sessions-availability-find_free_slots"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1546,7 +1597,7 @@ export interface paths {
             cookie?: never;
         };
         /** Get Freebusy */
-        get: operations["availability-get_freebusy"];
+        get: operations["sessions-availability-get_freebusy"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1563,7 +1614,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Notifications */
-        get: operations["sessions_notifications-list_notifications"];
+        get: operations["sessions-notifications-list_notifications"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1582,7 +1633,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Mark Notification Read */
-        post: operations["notifications-mark_notification_read"];
+        post: operations["sessions-notifications-mark_notification_read"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1597,10 +1648,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Sessions */
-        get: operations["sessions-list_sessions"];
+        get: operations["sessions-sessions-list_sessions"];
         put?: never;
         /** Create Session */
-        post: operations["sessions-create_session"];
+        post: operations["sessions-sessions-create_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1615,14 +1666,14 @@ export interface paths {
             cookie?: never;
         };
         /** Get Session */
-        get: operations["sessions-get_session"];
+        get: operations["sessions-sessions-get_session"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         /** Update Session */
-        patch: operations["sessions-update_session"];
+        patch: operations["sessions-sessions-update_session"];
         trace?: never;
     };
     "/api/sessions/sessions/{session_id}.ics": {
@@ -1633,7 +1684,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download Session Ics */
-        get: operations["sessions-download_session_ics"];
+        get: operations["sessions-sessions-download_session_ics"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1650,10 +1701,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Session Bookings */
-        get: operations["sessions-list_session_bookings"];
+        get: operations["sessions-sessions-list_session_bookings"];
         put?: never;
         /** Book Session */
-        post: operations["sessions-book_session"];
+        post: operations["sessions-sessions-book_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1670,7 +1721,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Cancel Session */
-        post: operations["sessions-cancel_session"];
+        post: operations["sessions-sessions-cancel_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1687,7 +1738,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Complete Session */
-        post: operations["sessions-complete_session"];
+        post: operations["sessions-sessions-complete_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1702,7 +1753,7 @@ export interface paths {
             cookie?: never;
         };
         /** Download Session Ics Alt */
-        get: operations["sessions-download_session_ics_alt"];
+        get: operations["sessions-sessions-download_session_ics_alt"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1721,7 +1772,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Open Session */
-        post: operations["sessions-open_session"];
+        post: operations["sessions-sessions-open_session"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1736,9 +1787,9 @@ export interface paths {
             cookie?: never;
         };
         /** List Items */
-        get: operations["timetable-list_items"];
+        get: operations["sessions-timetable-list_items"];
         /** Push Items */
-        put: operations["timetable-push_items"];
+        put: operations["sessions-timetable-push_items"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1756,7 +1807,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Delete Items */
-        post: operations["timetable-delete_items"];
+        post: operations["sessions-timetable-delete_items"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1771,9 +1822,9 @@ export interface paths {
             cookie?: never;
         };
         /** Get Memberships */
-        get: operations["timetable-get_memberships"];
+        get: operations["sessions-timetable-get_memberships"];
         /** Set Memberships */
-        put: operations["timetable-set_memberships"];
+        put: operations["sessions-timetable-set_memberships"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1789,7 +1840,7 @@ export interface paths {
             cookie?: never;
         };
         /** List Webhook Deliveries */
-        get: operations["webhooks-list_webhook_deliveries"];
+        get: operations["sessions-webhooks-list_webhook_deliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1808,7 +1859,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Replay Webhook Delivery */
-        post: operations["webhooks-replay_webhook_delivery"];
+        post: operations["sessions-webhooks-replay_webhook_delivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1823,10 +1874,10 @@ export interface paths {
             cookie?: never;
         };
         /** List Webhook Endpoints */
-        get: operations["webhooks-list_webhook_endpoints"];
+        get: operations["sessions-webhooks-list_webhook_endpoints"];
         put?: never;
         /** Create Webhook Endpoint */
-        post: operations["webhooks-create_webhook_endpoint"];
+        post: operations["sessions-webhooks-create_webhook_endpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1843,7 +1894,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Disable Webhook Endpoint */
-        post: operations["webhooks-disable_webhook_endpoint"];
+        post: operations["sessions-webhooks-disable_webhook_endpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1860,7 +1911,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** Enable Webhook Endpoint */
-        post: operations["webhooks-enable_webhook_endpoint"];
+        post: operations["sessions-webhooks-enable_webhook_endpoint"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1878,7 +1929,7 @@ export interface paths {
          * Lookup Users
          * @description Display names for user ids (admins, or machine clients with scope users:read); unknown ids are left out.
          */
-        get: operations["users-lookup_users"];
+        get: operations["gateway-users-lookup_users"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2054,6 +2105,11 @@ export interface components {
             /** Confidence */
             confidence: number;
             phase: components["schemas"]["Phase"];
+            /**
+             * Retrospective
+             * @default false
+             */
+            retrospective: boolean;
             /** Session Id */
             session_id?: string | null;
             /** Topic Id */
@@ -2073,6 +2129,8 @@ export interface components {
             /** Id */
             id: number;
             phase: components["schemas"]["Phase"];
+            /** Retrospective */
+            retrospective: boolean;
             /** Session Id */
             session_id: string | null;
             /** Topic Id */
@@ -2085,8 +2143,8 @@ export interface components {
             /** Learner Id */
             learner_id: string;
         };
-        /** Body_auth-client_token */
-        "Body_auth-client_token": {
+        /** Body_gateway-auth-client_token */
+        "Body_gateway-auth-client_token": {
             /** Client Id */
             client_id?: string | null;
             /** Client Secret */
@@ -2152,6 +2210,65 @@ export interface components {
             stage_gap: number;
             /** Topic Fit */
             topic_fit: number;
+        };
+        /** BuddyPair */
+        BuddyPair: {
+            /** Buddy Id */
+            buddy_id: string;
+            /** Learner Id */
+            learner_id: string;
+            /** Pairing Id */
+            pairing_id?: number | null;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Ward */
+            ward: string;
+        };
+        /** BuddyRequest */
+        BuddyRequest: {
+            /** Csv */
+            csv?: string | null;
+            /**
+             * Dry Run
+             * @default false
+             */
+            dry_run: boolean;
+            /**
+             * Max Per Buddy
+             * @default 2
+             */
+            max_per_buddy: number;
+            /**
+             * Rows
+             * @default []
+             */
+            rows: components["schemas"]["PlacementRow"][];
+            /** Topic Id */
+            topic_id: number;
+        };
+        /** BuddyResult */
+        BuddyResult: {
+            /** Pairs */
+            pairs: components["schemas"]["BuddyPair"][];
+            /** Unmatched */
+            unmatched: components["schemas"]["BuddyUnmatched"][];
+        };
+        /** BuddyUnmatched */
+        BuddyUnmatched: {
+            /** Learner Id */
+            learner_id: string;
+            /** Reason */
+            reason: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** Ward */
+            ward: string;
         };
         /** BulkResult */
         BulkResult: {
@@ -2999,6 +3116,23 @@ export interface components {
          * @enum {string}
          */
         Phase: "before" | "after";
+        /** PlacementRow */
+        PlacementRow: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** User Id */
+            user_id: string;
+            /** Ward */
+            ward: string;
+        };
         /**
          * Portfolio
          * @description Tutor-facing: no rater identities.
@@ -3060,6 +3194,8 @@ export interface components {
             flags: number;
             /** Flags Open */
             flags_open: number;
+            /** Pairs With Retrospective Before */
+            pairs_with_retrospective_before: number;
             ratings: components["schemas"]["RatingAggregate"];
             /** Sessions Held */
             sessions_held: number;
@@ -3372,6 +3508,18 @@ export interface components {
             description: string;
             /** Scope */
             scope: string;
+        };
+        /**
+         * SessionAttendance
+         * @description Supervisor view: who taught and who attended.
+         */
+        SessionAttendance: {
+            /** Attendee Ids */
+            attendee_ids: string[];
+            /** Session Id */
+            session_id: string;
+            /** Tutor Ids */
+            tutor_ids: string[];
         };
         /** SessionCompleted */
         SessionCompleted: {
@@ -4017,7 +4165,7 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    "keys-jwks": {
+    "gateway-keys-jwks": {
         parameters: {
             query?: never;
             header?: never;
@@ -4091,7 +4239,7 @@ export interface operations {
             };
         };
     };
-    "admin-list_clients": {
+    "gateway-admin-list_clients": {
         parameters: {
             query?: {
                 limit?: number;
@@ -4168,7 +4316,7 @@ export interface operations {
             };
         };
     };
-    "admin-create_client": {
+    "gateway-admin-create_client": {
         parameters: {
             query?: never;
             header?: never;
@@ -4246,7 +4394,7 @@ export interface operations {
             };
         };
     };
-    "admin-list_scopes": {
+    "gateway-admin-list_scopes": {
         parameters: {
             query?: never;
             header?: never;
@@ -4320,7 +4468,7 @@ export interface operations {
             };
         };
     };
-    "admin-get_client": {
+    "gateway-admin-get_client": {
         parameters: {
             query?: never;
             header?: never;
@@ -4396,7 +4544,7 @@ export interface operations {
             };
         };
     };
-    "admin-revoke_client": {
+    "gateway-admin-revoke_client": {
         parameters: {
             query?: never;
             header?: never;
@@ -4472,7 +4620,7 @@ export interface operations {
             };
         };
     };
-    "admin-rotate_client_secret": {
+    "gateway-admin-rotate_client_secret": {
         parameters: {
             query?: never;
             header?: never;
@@ -4548,7 +4696,7 @@ export interface operations {
             };
         };
     };
-    "admin-list_users": {
+    "gateway-admin-list_users": {
         parameters: {
             query?: {
                 role?: components["schemas"]["Role"] | null;
@@ -4629,7 +4777,7 @@ export interface operations {
             };
         };
     };
-    "admin-create_user": {
+    "gateway-admin-create_user": {
         parameters: {
             query?: never;
             header?: never;
@@ -4707,7 +4855,7 @@ export interface operations {
             };
         };
     };
-    "admin-import_users": {
+    "gateway-admin-import_users": {
         parameters: {
             query?: {
                 partial?: boolean;
@@ -4789,7 +4937,7 @@ export interface operations {
             };
         };
     };
-    "admin-get_user": {
+    "gateway-admin-get_user": {
         parameters: {
             query?: never;
             header?: never;
@@ -4865,7 +5013,7 @@ export interface operations {
             };
         };
     };
-    "admin-update_user": {
+    "gateway-admin-update_user": {
         parameters: {
             query?: never;
             header?: never;
@@ -4945,7 +5093,7 @@ export interface operations {
             };
         };
     };
-    "admin-deactivate_user": {
+    "gateway-admin-deactivate_user": {
         parameters: {
             query?: never;
             header?: never;
@@ -5021,7 +5169,7 @@ export interface operations {
             };
         };
     };
-    "admin-reset_password": {
+    "gateway-admin-reset_password": {
         parameters: {
             query?: never;
             header?: never;
@@ -5101,7 +5249,7 @@ export interface operations {
             };
         };
     };
-    "auth-login": {
+    "gateway-auth-login": {
         parameters: {
             query?: never;
             header?: never;
@@ -5177,9 +5325,18 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
         };
     };
-    "auth-logout": {
+    "gateway-auth-logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -5255,7 +5412,7 @@ export interface operations {
             };
         };
     };
-    "auth-me": {
+    "gateway-auth-me": {
         parameters: {
             query?: never;
             header?: never;
@@ -5329,7 +5486,7 @@ export interface operations {
             };
         };
     };
-    "auth-refresh": {
+    "gateway-auth-refresh": {
         parameters: {
             query?: never;
             header?: never;
@@ -5407,7 +5564,7 @@ export interface operations {
             };
         };
     };
-    "auth-client_token": {
+    "gateway-auth-client_token": {
         parameters: {
             query?: never;
             header?: never;
@@ -5416,7 +5573,7 @@ export interface operations {
         };
         requestBody?: {
             content: {
-                "application/x-www-form-urlencoded": components["schemas"]["Body_auth-client_token"];
+                "application/x-www-form-urlencoded": components["schemas"]["Body_gateway-auth-client_token"];
             };
         };
         responses: {
@@ -5485,7 +5642,7 @@ export interface operations {
             };
         };
     };
-    "assessments-create_assessment": {
+    "feedback-assessments-create_assessment": {
         parameters: {
             query?: never;
             header?: never;
@@ -5563,7 +5720,7 @@ export interface operations {
             };
         };
     };
-    "assessments-my_trajectory": {
+    "feedback-assessments-my_trajectory": {
         parameters: {
             query?: {
                 topic_id?: number | null;
@@ -5639,7 +5796,7 @@ export interface operations {
             };
         };
     };
-    "endorsements-list_endorsements": {
+    "feedback-endorsements-list_endorsements": {
         parameters: {
             query?: {
                 tutor_id?: string | null;
@@ -5716,7 +5873,7 @@ export interface operations {
             };
         };
     };
-    "endorsements-create_endorsement": {
+    "feedback-endorsements-create_endorsement": {
         parameters: {
             query?: never;
             header?: never;
@@ -5794,7 +5951,7 @@ export interface operations {
             };
         };
     };
-    "errata-get_erratum": {
+    "feedback-errata-get_erratum": {
         parameters: {
             query?: never;
             header?: never;
@@ -5870,7 +6027,7 @@ export interface operations {
             };
         };
     };
-    "errata-acknowledge_erratum": {
+    "feedback-errata-acknowledge_erratum": {
         parameters: {
             query?: never;
             header?: never;
@@ -5946,7 +6103,7 @@ export interface operations {
             };
         };
     };
-    "errata-get_erratum_content": {
+    "feedback-errata-get_erratum_content": {
         parameters: {
             query?: never;
             header?: never;
@@ -6022,7 +6179,7 @@ export interface operations {
             };
         };
     };
-    "events-session_completed": {
+    "feedback-events-session_completed": {
         parameters: {
             query?: never;
             header?: {
@@ -6111,7 +6268,7 @@ export interface operations {
             };
         };
     };
-    "flags-list_flags": {
+    "feedback-flags-list_flags": {
         parameters: {
             query?: {
                 status?: components["schemas"]["FlagStatus"] | null;
@@ -6188,7 +6345,7 @@ export interface operations {
             };
         };
     };
-    "flags-create_flag": {
+    "feedback-flags-create_flag": {
         parameters: {
             query?: never;
             header?: never;
@@ -6266,7 +6423,7 @@ export interface operations {
             };
         };
     };
-    "flags-get_flag": {
+    "feedback-flags-get_flag": {
         parameters: {
             query?: never;
             header?: never;
@@ -6342,7 +6499,7 @@ export interface operations {
             };
         };
     };
-    "flags-confirm_flag": {
+    "feedback-flags-confirm_flag": {
         parameters: {
             query?: never;
             header?: never;
@@ -6422,7 +6579,7 @@ export interface operations {
             };
         };
     };
-    "flags-dismiss_flag": {
+    "feedback-flags-dismiss_flag": {
         parameters: {
             query?: never;
             header?: never;
@@ -6502,7 +6659,7 @@ export interface operations {
             };
         };
     };
-    "feedback_notifications-list_notifications": {
+    "feedback-notifications-list_notifications": {
         parameters: {
             query?: {
                 unread_only?: boolean;
@@ -6578,7 +6735,7 @@ export interface operations {
             };
         };
     };
-    "feedback_notifications-read_notification": {
+    "feedback-notifications-read_notification": {
         parameters: {
             query?: never;
             header?: never;
@@ -6654,7 +6811,7 @@ export interface operations {
             };
         };
     };
-    "portfolio-get_portfolio": {
+    "feedback-portfolio-get_portfolio": {
         parameters: {
             query?: never;
             header?: never;
@@ -6730,7 +6887,7 @@ export interface operations {
             };
         };
     };
-    "portfolio-get_certificate": {
+    "feedback-portfolio-get_certificate": {
         parameters: {
             query?: {
                 name?: string | null;
@@ -6808,7 +6965,7 @@ export interface operations {
             };
         };
     };
-    "quality-quality": {
+    "feedback-quality-quality": {
         parameters: {
             query: {
                 tutor_ids: string;
@@ -6885,7 +7042,7 @@ export interface operations {
             };
         };
     };
-    "reports-programme_report": {
+    "feedback-reports-programme_report": {
         parameters: {
             query?: {
                 cohort?: string | null;
@@ -6969,7 +7126,7 @@ export interface operations {
             };
         };
     };
-    "feedback_sessions-list_sessions": {
+    "feedback-sessions-list_sessions": {
         parameters: {
             query?: {
                 topic_id?: number | null;
@@ -7045,7 +7202,7 @@ export interface operations {
             };
         };
     };
-    "feedback_sessions-get_session": {
+    "feedback-sessions-get_session": {
         parameters: {
             query?: never;
             header?: never;
@@ -7121,7 +7278,83 @@ export interface operations {
             };
         };
     };
-    "sessions-create_observation": {
+    "feedback-sessions-get_attendance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAttendance"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "feedback-sessions-create_observation": {
         parameters: {
             query?: never;
             header?: never;
@@ -7201,7 +7434,7 @@ export interface operations {
             };
         };
     };
-    "sessions-list_ratings": {
+    "feedback-sessions-list_ratings": {
         parameters: {
             query?: never;
             header?: never;
@@ -7277,7 +7510,7 @@ export interface operations {
             };
         };
     };
-    "sessions-create_rating": {
+    "feedback-sessions-create_rating": {
         parameters: {
             query?: never;
             header?: never;
@@ -7357,7 +7590,7 @@ export interface operations {
             };
         };
     };
-    "sessions-get_my_rating": {
+    "feedback-sessions-get_my_rating": {
         parameters: {
             query?: never;
             header?: never;
@@ -7433,7 +7666,7 @@ export interface operations {
             };
         };
     };
-    "sessions-update_my_rating": {
+    "feedback-sessions-update_my_rating": {
         parameters: {
             query?: never;
             header?: never;
@@ -7513,7 +7746,7 @@ export interface operations {
             };
         };
     };
-    "sessions-get_rating_summary": {
+    "feedback-sessions-get_rating_summary": {
         parameters: {
             query?: never;
             header?: never;
@@ -7589,7 +7822,7 @@ export interface operations {
             };
         };
     };
-    "sessions-create_reflection": {
+    "feedback-sessions-create_reflection": {
         parameters: {
             query?: never;
             header?: never;
@@ -7669,7 +7902,7 @@ export interface operations {
             };
         };
     };
-    "sessions-list_reflections": {
+    "feedback-sessions-list_reflections": {
         parameters: {
             query?: never;
             header?: never;
@@ -7745,7 +7978,7 @@ export interface operations {
             };
         };
     };
-    "approvals-list_approvals": {
+    "matching-approvals-list_approvals": {
         parameters: {
             query?: {
                 tutor_id?: string | null;
@@ -7823,7 +8056,7 @@ export interface operations {
             };
         };
     };
-    "approvals-create_approval": {
+    "matching-approvals-create_approval": {
         parameters: {
             query?: never;
             header?: never;
@@ -7901,7 +8134,85 @@ export interface operations {
             };
         };
     };
-    "approvals-check_approval": {
+    "matching-approvals-bulk_create_approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApprovalCreate"][];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApprovalPublic"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "matching-approvals-check_approval": {
         parameters: {
             query: {
                 tutor_id: string;
@@ -7978,7 +8289,7 @@ export interface operations {
             };
         };
     };
-    "approvals-suspend_approval": {
+    "matching-approvals-suspend_approval": {
         parameters: {
             query?: never;
             header?: {
@@ -8058,7 +8369,7 @@ export interface operations {
             };
         };
     };
-    "approvals-get_approval": {
+    "matching-approvals-get_approval": {
         parameters: {
             query?: never;
             header?: never;
@@ -8134,7 +8445,7 @@ export interface operations {
             };
         };
     };
-    "approvals-transition_approval": {
+    "matching-approvals-transition_approval": {
         parameters: {
             query?: never;
             header?: never;
@@ -8214,7 +8525,85 @@ export interface operations {
             };
         };
     };
-    "exclusions-list_exclusions": {
+    "matching-buddies-assign_buddies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BuddyRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BuddyResult"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "matching-exclusions-list_exclusions": {
         parameters: {
             query?: {
                 learner_id?: string | null;
@@ -8291,7 +8680,7 @@ export interface operations {
             };
         };
     };
-    "exclusions-create_exclusion": {
+    "matching-exclusions-create_exclusion": {
         parameters: {
             query?: never;
             header?: never;
@@ -8369,7 +8758,7 @@ export interface operations {
             };
         };
     };
-    "exclusions-delete_exclusion": {
+    "matching-exclusions-delete_exclusion": {
         parameters: {
             query?: never;
             header?: never;
@@ -8443,7 +8832,7 @@ export interface operations {
             };
         };
     };
-    "learners-list_learners": {
+    "matching-learners-list_learners": {
         parameters: {
             query?: {
                 cohort?: string | null;
@@ -8521,7 +8910,7 @@ export interface operations {
             };
         };
     };
-    "learners-bulk_put_learners": {
+    "matching-learners-bulk_put_learners": {
         parameters: {
             query?: never;
             header?: never;
@@ -8599,7 +8988,7 @@ export interface operations {
             };
         };
     };
-    "learners-get_my_learner_profile": {
+    "matching-learners-get_my_learner_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -8673,7 +9062,7 @@ export interface operations {
             };
         };
     };
-    "learners-put_my_learner_profile": {
+    "matching-learners-put_my_learner_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -8751,7 +9140,7 @@ export interface operations {
             };
         };
     };
-    "learners-get_learner_profile": {
+    "matching-learners-get_learner_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -8827,7 +9216,7 @@ export interface operations {
             };
         };
     };
-    "learners-put_learner_profile": {
+    "matching-learners-put_learner_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -8907,7 +9296,7 @@ export interface operations {
             };
         };
     };
-    "notifications-list_notifications": {
+    "matching-notifications-list_notifications": {
         parameters: {
             query?: {
                 unread_only?: boolean;
@@ -8983,7 +9372,7 @@ export interface operations {
             };
         };
     };
-    "notifications-read_notification": {
+    "matching-notifications-read_notification": {
         parameters: {
             query?: never;
             header?: never;
@@ -9059,7 +9448,7 @@ export interface operations {
             };
         };
     };
-    "pairings-list_pairings": {
+    "matching-pairings-list_pairings": {
         parameters: {
             query?: {
                 all?: boolean;
@@ -9140,7 +9529,7 @@ export interface operations {
             };
         };
     };
-    "pairings-get_pairing": {
+    "matching-pairings-get_pairing": {
         parameters: {
             query?: never;
             header?: never;
@@ -9216,7 +9605,7 @@ export interface operations {
             };
         };
     };
-    "pairings-confirm_pairing": {
+    "matching-pairings-confirm_pairing": {
         parameters: {
             query?: never;
             header?: never;
@@ -9292,7 +9681,7 @@ export interface operations {
             };
         };
     };
-    "pairings-end_pairing": {
+    "matching-pairings-end_pairing": {
         parameters: {
             query?: never;
             header?: never;
@@ -9372,7 +9761,7 @@ export interface operations {
             };
         };
     };
-    "requests-list_requests": {
+    "matching-requests-list_requests": {
         parameters: {
             query?: {
                 role?: ("learner" | "tutor") | null;
@@ -9451,7 +9840,7 @@ export interface operations {
             };
         };
     };
-    "requests-create_request": {
+    "matching-requests-create_request": {
         parameters: {
             query?: never;
             header?: never;
@@ -9529,7 +9918,7 @@ export interface operations {
             };
         };
     };
-    "requests-get_request": {
+    "matching-requests-get_request": {
         parameters: {
             query?: never;
             header?: never;
@@ -9605,7 +9994,7 @@ export interface operations {
             };
         };
     };
-    "requests-accept_request": {
+    "matching-requests-accept_request": {
         parameters: {
             query?: never;
             header?: never;
@@ -9681,7 +10070,7 @@ export interface operations {
             };
         };
     };
-    "requests-cancel_request": {
+    "matching-requests-cancel_request": {
         parameters: {
             query?: never;
             header?: never;
@@ -9757,7 +10146,7 @@ export interface operations {
             };
         };
     };
-    "requests-decline_request": {
+    "matching-requests-decline_request": {
         parameters: {
             query?: never;
             header?: never;
@@ -9837,7 +10226,7 @@ export interface operations {
             };
         };
     };
-    "runs-list_runs": {
+    "matching-runs-list_runs": {
         parameters: {
             query?: {
                 cohort?: string | null;
@@ -9913,7 +10302,7 @@ export interface operations {
             };
         };
     };
-    "runs-create_run": {
+    "matching-runs-create_run": {
         parameters: {
             query?: never;
             header?: never;
@@ -9991,7 +10380,7 @@ export interface operations {
             };
         };
     };
-    "runs-get_run": {
+    "matching-runs-get_run": {
         parameters: {
             query?: {
                 include_result?: boolean;
@@ -10069,7 +10458,7 @@ export interface operations {
             };
         };
     };
-    "runs-publish_run": {
+    "matching-runs-publish_run": {
         parameters: {
             query?: never;
             header?: never;
@@ -10145,7 +10534,7 @@ export interface operations {
             };
         };
     };
-    "runs-rollback_run": {
+    "matching-runs-rollback_run": {
         parameters: {
             query?: never;
             header?: never;
@@ -10221,7 +10610,7 @@ export interface operations {
             };
         };
     };
-    "suggestions-list_suggestions": {
+    "matching-suggestions-list_suggestions": {
         parameters: {
             query: {
                 topic_id: number;
@@ -10298,7 +10687,7 @@ export interface operations {
             };
         };
     };
-    "topics-list_topics": {
+    "matching-topics-list_topics": {
         parameters: {
             query?: {
                 include_retired?: boolean;
@@ -10374,7 +10763,7 @@ export interface operations {
             };
         };
     };
-    "topics-create_topic": {
+    "matching-topics-create_topic": {
         parameters: {
             query?: never;
             header?: never;
@@ -10452,7 +10841,7 @@ export interface operations {
             };
         };
     };
-    "topics-get_topic": {
+    "matching-topics-get_topic": {
         parameters: {
             query?: never;
             header?: never;
@@ -10528,7 +10917,7 @@ export interface operations {
             };
         };
     };
-    "topics-update_topic": {
+    "matching-topics-update_topic": {
         parameters: {
             query?: never;
             header?: never;
@@ -10608,7 +10997,7 @@ export interface operations {
             };
         };
     };
-    "topics-restore_topic": {
+    "matching-topics-restore_topic": {
         parameters: {
             query?: never;
             header?: never;
@@ -10684,7 +11073,7 @@ export interface operations {
             };
         };
     };
-    "topics-retire_topic": {
+    "matching-topics-retire_topic": {
         parameters: {
             query?: never;
             header?: never;
@@ -10760,7 +11149,7 @@ export interface operations {
             };
         };
     };
-    "tutors-list_tutors": {
+    "matching-tutors-list_tutors": {
         parameters: {
             query?: {
                 topic_id?: number | null;
@@ -10838,7 +11227,7 @@ export interface operations {
             };
         };
     };
-    "tutors-bulk_put_tutors": {
+    "matching-tutors-bulk_put_tutors": {
         parameters: {
             query?: never;
             header?: never;
@@ -10916,7 +11305,7 @@ export interface operations {
             };
         };
     };
-    "tutors-get_my_tutor_profile": {
+    "matching-tutors-get_my_tutor_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -10990,7 +11379,7 @@ export interface operations {
             };
         };
     };
-    "tutors-put_my_tutor_profile": {
+    "matching-tutors-put_my_tutor_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -11068,7 +11457,7 @@ export interface operations {
             };
         };
     };
-    "tutors-pause_me": {
+    "matching-tutors-pause_me": {
         parameters: {
             query?: never;
             header?: never;
@@ -11146,7 +11535,7 @@ export interface operations {
             };
         };
     };
-    "tutors-get_tutor_profile": {
+    "matching-tutors-get_tutor_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -11222,7 +11611,7 @@ export interface operations {
             };
         };
     };
-    "tutors-put_tutor_profile": {
+    "matching-tutors-put_tutor_profile": {
         parameters: {
             query?: never;
             header?: never;
@@ -11302,7 +11691,7 @@ export interface operations {
             };
         };
     };
-    "admin-get_outbox_stats": {
+    "sessions-admin-get_outbox_stats": {
         parameters: {
             query?: never;
             header?: never;
@@ -11376,7 +11765,7 @@ export interface operations {
             };
         };
     };
-    "bookings-list_my_bookings": {
+    "sessions-bookings-list_my_bookings": {
         parameters: {
             query?: never;
             header?: never;
@@ -11450,7 +11839,7 @@ export interface operations {
             };
         };
     };
-    "bookings-cancel_booking": {
+    "sessions-bookings-cancel_booking": {
         parameters: {
             query?: never;
             header?: never;
@@ -11526,7 +11915,7 @@ export interface operations {
             };
         };
     };
-    "calendar-get_feed_url": {
+    "sessions-calendar-get_feed_url": {
         parameters: {
             query?: never;
             header?: never;
@@ -11600,7 +11989,7 @@ export interface operations {
             };
         };
     };
-    "calendar-rotate_feed_url": {
+    "sessions-calendar-rotate_feed_url": {
         parameters: {
             query?: never;
             header?: never;
@@ -11674,7 +12063,7 @@ export interface operations {
             };
         };
     };
-    "calendar-get_personal_calendar": {
+    "sessions-calendar-get_personal_calendar": {
         parameters: {
             query?: never;
             header?: never;
@@ -11758,7 +12147,7 @@ export interface operations {
             };
         };
     };
-    "feeds-list_feeds": {
+    "sessions-feeds-list_feeds": {
         parameters: {
             query?: never;
             header?: never;
@@ -11832,10 +12221,13 @@ export interface operations {
             };
         };
     };
-    "feeds-create_feed": {
+    "sessions-feeds-create_feed": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry-safe key; the first result is replayed */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -11910,7 +12302,7 @@ export interface operations {
             };
         };
     };
-    "feeds-get_feed": {
+    "sessions-feeds-get_feed": {
         parameters: {
             query?: never;
             header?: never;
@@ -11986,7 +12378,7 @@ export interface operations {
             };
         };
     };
-    "feeds-delete_feed": {
+    "sessions-feeds-delete_feed": {
         parameters: {
             query?: never;
             header?: never;
@@ -12060,7 +12452,7 @@ export interface operations {
             };
         };
     };
-    "feeds-refresh_feed": {
+    "sessions-feeds-refresh_feed": {
         parameters: {
             query?: never;
             header?: never;
@@ -12136,7 +12528,7 @@ export interface operations {
             };
         };
     };
-    "availability-find_free_slots": {
+    "sessions-availability-find_free_slots": {
         parameters: {
             query: {
                 user_ids: string;
@@ -12216,7 +12608,7 @@ export interface operations {
             };
         };
     };
-    "availability-get_freebusy": {
+    "sessions-availability-get_freebusy": {
         parameters: {
             query: {
                 user_ids: string;
@@ -12294,7 +12686,7 @@ export interface operations {
             };
         };
     };
-    "sessions_notifications-list_notifications": {
+    "sessions-notifications-list_notifications": {
         parameters: {
             query?: {
                 unread_only?: boolean;
@@ -12370,7 +12762,7 @@ export interface operations {
             };
         };
     };
-    "notifications-mark_notification_read": {
+    "sessions-notifications-mark_notification_read": {
         parameters: {
             query?: never;
             header?: never;
@@ -12446,7 +12838,7 @@ export interface operations {
             };
         };
     };
-    "sessions-list_sessions": {
+    "sessions-sessions-list_sessions": {
         parameters: {
             query?: {
                 state?: components["schemas"]["SessionState"] | null;
@@ -12529,7 +12921,7 @@ export interface operations {
             };
         };
     };
-    "sessions-create_session": {
+    "sessions-sessions-create_session": {
         parameters: {
             query?: never;
             header?: {
@@ -12610,7 +13002,7 @@ export interface operations {
             };
         };
     };
-    "sessions-get_session": {
+    "sessions-sessions-get_session": {
         parameters: {
             query?: never;
             header?: never;
@@ -12686,7 +13078,7 @@ export interface operations {
             };
         };
     };
-    "sessions-update_session": {
+    "sessions-sessions-update_session": {
         parameters: {
             query?: never;
             header?: never;
@@ -12766,7 +13158,7 @@ export interface operations {
             };
         };
     };
-    "sessions-download_session_ics": {
+    "sessions-sessions-download_session_ics": {
         parameters: {
             query?: never;
             header?: never;
@@ -12843,7 +13235,7 @@ export interface operations {
             };
         };
     };
-    "sessions-list_session_bookings": {
+    "sessions-sessions-list_session_bookings": {
         parameters: {
             query?: never;
             header?: never;
@@ -12919,7 +13311,7 @@ export interface operations {
             };
         };
     };
-    "sessions-book_session": {
+    "sessions-sessions-book_session": {
         parameters: {
             query?: never;
             header?: {
@@ -13002,7 +13394,7 @@ export interface operations {
             };
         };
     };
-    "sessions-cancel_session": {
+    "sessions-sessions-cancel_session": {
         parameters: {
             query?: never;
             header?: never;
@@ -13082,7 +13474,7 @@ export interface operations {
             };
         };
     };
-    "sessions-complete_session": {
+    "sessions-sessions-complete_session": {
         parameters: {
             query?: never;
             header?: never;
@@ -13162,7 +13554,7 @@ export interface operations {
             };
         };
     };
-    "sessions-download_session_ics_alt": {
+    "sessions-sessions-download_session_ics_alt": {
         parameters: {
             query?: never;
             header?: never;
@@ -13239,7 +13631,7 @@ export interface operations {
             };
         };
     };
-    "sessions-open_session": {
+    "sessions-sessions-open_session": {
         parameters: {
             query?: never;
             header?: never;
@@ -13315,7 +13707,7 @@ export interface operations {
             };
         };
     };
-    "timetable-list_items": {
+    "sessions-timetable-list_items": {
         parameters: {
             query?: {
                 owner_type?: components["schemas"]["OwnerType"] | null;
@@ -13396,7 +13788,7 @@ export interface operations {
             };
         };
     };
-    "timetable-push_items": {
+    "sessions-timetable-push_items": {
         parameters: {
             query?: {
                 partial?: boolean;
@@ -13478,7 +13870,7 @@ export interface operations {
             };
         };
     };
-    "timetable-delete_items": {
+    "sessions-timetable-delete_items": {
         parameters: {
             query?: never;
             header?: never;
@@ -13556,7 +13948,7 @@ export interface operations {
             };
         };
     };
-    "timetable-get_memberships": {
+    "sessions-timetable-get_memberships": {
         parameters: {
             query?: never;
             header?: never;
@@ -13630,7 +14022,7 @@ export interface operations {
             };
         };
     };
-    "timetable-set_memberships": {
+    "sessions-timetable-set_memberships": {
         parameters: {
             query?: never;
             header?: never;
@@ -13708,7 +14100,7 @@ export interface operations {
             };
         };
     };
-    "webhooks-list_webhook_deliveries": {
+    "sessions-webhooks-list_webhook_deliveries": {
         parameters: {
             query?: {
                 endpoint_id?: number | null;
@@ -13786,7 +14178,7 @@ export interface operations {
             };
         };
     };
-    "webhooks-replay_webhook_delivery": {
+    "sessions-webhooks-replay_webhook_delivery": {
         parameters: {
             query?: never;
             header?: never;
@@ -13862,7 +14254,7 @@ export interface operations {
             };
         };
     };
-    "webhooks-list_webhook_endpoints": {
+    "sessions-webhooks-list_webhook_endpoints": {
         parameters: {
             query?: never;
             header?: never;
@@ -13936,10 +14328,13 @@ export interface operations {
             };
         };
     };
-    "webhooks-create_webhook_endpoint": {
+    "sessions-webhooks-create_webhook_endpoint": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Retry-safe key; the first result is replayed */
+                "Idempotency-Key"?: string | null;
+            };
             path?: never;
             cookie?: never;
         };
@@ -14014,7 +14409,7 @@ export interface operations {
             };
         };
     };
-    "webhooks-disable_webhook_endpoint": {
+    "sessions-webhooks-disable_webhook_endpoint": {
         parameters: {
             query?: never;
             header?: never;
@@ -14090,7 +14485,7 @@ export interface operations {
             };
         };
     };
-    "webhooks-enable_webhook_endpoint": {
+    "sessions-webhooks-enable_webhook_endpoint": {
         parameters: {
             query?: never;
             header?: never;
@@ -14166,7 +14561,7 @@ export interface operations {
             };
         };
     };
-    "users-lookup_users": {
+    "gateway-users-lookup_users": {
         parameters: {
             query: {
                 /** @description Comma-separated user ids */

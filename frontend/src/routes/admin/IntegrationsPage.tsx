@@ -1,0 +1,313 @@
+import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
+import { useClients, useCreateClient, useRevokeClient, useRotateSecret, useScopes, useUserNames } from "../../api/admin";
+import { useCreateExclusion, useDeleteExclusion, useExclusions } from "../../api/matching";
+import { useCreateWebhook, useFeeds, useReplayDelivery, useToggleWebhook, useWebhookDeliveries, useWebhooks, type WebhookEndpoint } from "../../api/sessions";
+import { Page } from "../../components/Page";
+import { CheckboxGroup, CopyButton, ErrorAlert, QueryView, TextAreaField, useFormErrors } from "../../components/forms";
+import { TextField } from "../../components/TextField";
+import { useFormat } from "../../lib/useFormat";
+
+/** Machine clients, timetable feeds, webhooks, exclusions: the plumbing an admin looks after. */
+export default function IntegrationsPage() {
+  const { t } = useTranslation();
+  return (
+    <Page title={t("integrations.title")} subtitle={t("integrations.lead")}>
+      <div className="stack">
+        <Clients />
+        <Feeds />
+        <Webhooks />
+        <Exclusions />
+      </div>
+    </Page>
+  );
+}
+
+function SecretOnce({ secret, id }: { secret: string; id?: string }) {
+  const { t } = useTranslation();
+  return (
+    <div className="notice" role="status">
+      <p>
+        <strong>{t("integrations.secretOnce")}</strong>
+      </p>
+      {id ? (
+        <p>
+          {t("integrations.clientId")}: <code className="secret">{id}</code>
+        </p>
+      ) : null}
+      <code className="secret">{secret}</code> <CopyButton text={secret} label={t("calendar.copy")} />
+    </div>
+  );
+}
+
+function Clients() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const clients = useClients();
+  const scopes = useScopes();
+  const create = useCreateClient();
+  const rotate = useRotateSecret();
+  const revoke = useRevokeClient();
+  const [name, setName] = useState("");
+  const [chosen, setChosen] = useState<string[]>(["timetable:write", "timetable:read", "sessions:read"]);
+  const errors = useFormErrors(create.error, ["name", "scopes"]);
+  const shown = rotate.data ?? create.data;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    create.mutate({ name: name.trim(), scopes: chosen });
+  };
+  return (
+    <section className="panel" aria-labelledby="clients">
+      <h2 className="panel__title" id="clients">
+        {t("integrations.clients")}
+      </h2>
+      {shown ? <SecretOnce id={shown.client_id} secret={shown.client_secret} /> : null}
+      <ErrorAlert error={rotate.error ?? revoke.error ?? undefined} />
+      <QueryView query={clients}>
+        {(page) => (
+          <ul className="list">
+            {page.items.map((c) => (
+              <li key={c.client_id} className="card">
+                <div className="card__head">
+                  <strong>{c.name}</strong>
+                  <span className={`status status--${c.is_active ? "ok" : "bad"}`}>{c.is_active ? t("integrations.active") : t("integrations.disabled")}</span>
+                </div>
+                <p className="muted wrap">
+                  <code>{c.client_id}</code> · {c.scopes.join(" ")} · {t("integrations.rotated", { date: fmt.dateTime(c.secret_rotated_at) })}
+                </p>
+                {c.is_active ? (
+                  <div className="row">
+                    <button type="button" className="button button--secondary button--small" disabled={rotate.isPending} onClick={() => rotate.mutate(c.client_id)}>
+                      {t("integrations.rotate")}
+                      <span className="visually-hidden"> {c.name}</span>
+                    </button>
+                    <button type="button" className="button button--secondary button--small" disabled={revoke.isPending} onClick={() => revoke.mutate(c.client_id)}>
+                      {t("integrations.revoke")}
+                      <span className="visually-hidden"> {c.name}</span>
+                    </button>
+                  </div>
+                ) : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
+      <form className="form" onSubmit={submit} noValidate>
+        <ErrorAlert error={errors.formError ? create.error : undefined} />
+        <TextField label={t("integrations.name")} name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.field("name")} />
+        <CheckboxGroup
+          legend={t("integrations.scopes")}
+          options={(scopes.data ?? []).map((s) => s.scope)}
+          value={chosen}
+          onChange={setChosen}
+          label={(s) => s}
+          error={errors.field("scopes")}
+        />
+        <button type="submit" className="button button--primary" disabled={create.isPending}>
+          {t("integrations.createClient")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Feeds() {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const feeds = useFeeds();
+  return (
+    <section className="panel" aria-labelledby="feeds">
+      <h2 className="panel__title" id="feeds">
+        {t("integrations.feeds")}
+      </h2>
+      <QueryView query={feeds}>
+        {(list) =>
+          list.length === 0 ? (
+            <p className="muted">{t("integrations.noFeeds")}</p>
+          ) : (
+            <ul className="list">
+              {list.map((f) => (
+                <li key={f.id} className="card">
+                  <div className="card__head">
+                    <strong>{f.name}</strong>
+                    <span className={`status status--${f.status === "ok" ? "ok" : f.status === "error" ? "bad" : "warn"}`}>{t(`feedStatus.${f.status}`, { defaultValue: f.status })}</span>
+                  </div>
+                  <p className="muted">
+                    {f.owner.type}:{f.owner.id} · {t("integrations.events", { count: f.event_count })}
+                    {f.last_success_at ? ` · ${t("integrations.lastOk", { date: fmt.dateTime(f.last_success_at) })}` : ""}
+                  </p>
+                  {f.last_error ? (
+                    <p className="field__error">
+                      {f.last_error.line ? t("integrations.line", { line: f.last_error.line }) : ""} {f.last_error.reason}
+                    </p>
+                  ) : null}
+                  {f.warnings.length ? <p className="muted">{f.warnings.join(" · ")}</p> : null}
+                </li>
+              ))}
+            </ul>
+          )
+        }
+      </QueryView>
+    </section>
+  );
+}
+
+function Webhooks() {
+  const { t } = useTranslation();
+  const hooks = useWebhooks();
+  const create = useCreateWebhook();
+  const [url, setUrl] = useState("");
+  const [open, setOpen] = useState<number | null>(null);
+  const toggle = useToggleWebhook();
+  const errors = useFormErrors(create.error, ["url", "events", "description"]);
+  return (
+    <section className="panel" aria-labelledby="webhooks">
+      <h2 className="panel__title" id="webhooks">
+        {t("integrations.webhooks")}
+      </h2>
+      {create.data?.secret ? <SecretOnce secret={create.data.secret} /> : null}
+      <ErrorAlert error={toggle.error ?? undefined} />
+      <QueryView query={hooks}>
+        {(list) => (
+          <ul className="list">
+            {list.map((h: WebhookEndpoint) => (
+              <li key={h.id} className="card">
+                <div className="card__head">
+                  <strong className="wrap">{h.url}</strong>
+                  <span className={`status status--${h.active ? "ok" : "bad"}`}>{h.active ? t("integrations.active") : t("integrations.disabled")}</span>
+                </div>
+                {h.disabled_reason ? <p className="field__error">{h.disabled_reason}</p> : null}
+                <div className="row">
+                  <button type="button" className="button button--secondary button--small" aria-expanded={open === h.id} onClick={() => setOpen(open === h.id ? null : h.id)}>
+                    {t("integrations.deliveries")}
+                  </button>
+                  <button type="button" className="button button--secondary button--small" disabled={toggle.isPending} onClick={() => toggle.mutate({ id: h.id, on: !h.active })}>
+                    {h.active ? t("integrations.disable") : t("integrations.enable")}
+                    <span className="visually-hidden"> {h.url}</span>
+                  </button>
+                </div>
+                {open === h.id ? <Deliveries id={h.id} /> : null}
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({ url: url.trim(), events: ["session.created", "session.changed", "session.cancelled"], description: null });
+        }}
+      >
+        <ErrorAlert error={errors.formError ? create.error : undefined} />
+        <TextField label={t("integrations.webhookUrl")} type="url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} error={errors.field("url") ?? errors.field("events")} />
+        <button type="submit" className="button button--primary" disabled={create.isPending}>
+          {t("integrations.addWebhook")}
+        </button>
+      </form>
+    </section>
+  );
+}
+
+function Deliveries({ id }: { id: number }) {
+  const { t } = useTranslation();
+  const fmt = useFormat();
+  const deliveries = useWebhookDeliveries(id);
+  const replay = useReplayDelivery();
+  return (
+    <QueryView query={deliveries}>
+      {(list) =>
+        list.length === 0 ? (
+          <p className="muted">{t("integrations.noDeliveries")}</p>
+        ) : (
+          <div className="table-wrap">
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">{t("integrations.event")}</th>
+                  <th scope="col">{t("profile.status")}</th>
+                  <th scope="col">{t("integrations.attempts")}</th>
+                  <th scope="col">{t("integrations.last")}</th>
+                  <th scope="col">
+                    <span className="visually-hidden">{t("integrations.actions")}</span>
+                  </th>
+                </tr>
+              </thead>
+              <tbody>
+                {list.map((d) => (
+                  <tr key={d.id}>
+                    <td>{d.event}</td>
+                    <td>{d.status}</td>
+                    <td>{d.attempts}</td>
+                    <td>
+                      {fmt.dateTime(d.delivered_at ?? d.created_at)} {d.last_status_code ?? ""} {d.last_error ?? ""}
+                    </td>
+                    <td>
+                      {d.status !== "delivered" ? (
+                        <button type="button" className="button button--secondary button--small" disabled={replay.isPending} onClick={() => replay.mutate(d.id)}>
+                          {t("integrations.replay")}
+                        </button>
+                      ) : null}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )
+      }
+    </QueryView>
+  );
+}
+
+function Exclusions() {
+  const { t } = useTranslation();
+  const list = useExclusions();
+  const names = useUserNames((list.data ?? []).flatMap((x) => [x.learner_id, x.tutor_id]));
+  const name = (id: string) => names.data?.get(id) ?? id;
+  const create = useCreateExclusion();
+  const remove = useDeleteExclusion();
+  const [v, setV] = useState({ learner_id: "", tutor_id: "", reason: "" });
+  const errors = useFormErrors(create.error, ["learner_id", "tutor_id", "reason"]);
+  return (
+    <section className="panel" aria-labelledby="exclusions">
+      <h2 className="panel__title" id="exclusions">
+        {t("integrations.exclusions")}
+      </h2>
+      <p className="muted">{t("integrations.exclusionsLead")}</p>
+      <QueryView query={list}>
+        {(items) => (
+          <ul className="list">
+            {items.map((x) => (
+              <li key={x.id} className="card card--row">
+                <span>
+                  {name(x.learner_id)} ⟷ {name(x.tutor_id)} · <span className="muted">{x.reason}</span>
+                </span>
+                <button type="button" className="button button--secondary button--small" onClick={() => remove.mutate(x.id)}>
+                  {t("actions.remove")}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </QueryView>
+      <form
+        className="form"
+        noValidate
+        onSubmit={(e) => {
+          e.preventDefault();
+          create.mutate({ learner_id: v.learner_id.trim(), tutor_id: v.tutor_id.trim(), reason: v.reason.trim() });
+        }}
+      >
+        <ErrorAlert error={errors.formError ? create.error : undefined} />
+        <TextField label={t("integrations.learnerId")} name="learner_id" value={v.learner_id} onChange={(e) => setV({ ...v, learner_id: e.target.value })} error={errors.field("learner_id")} />
+        <TextField label={t("approvals.tutorId")} name="tutor_id" value={v.tutor_id} onChange={(e) => setV({ ...v, tutor_id: e.target.value })} error={errors.field("tutor_id")} />
+        <TextAreaField label={t("approvals.reason")} name="reason" value={v.reason} onChange={(e) => setV({ ...v, reason: e.target.value })} error={errors.field("reason")} />
+        <button type="submit" className="button button--primary" disabled={create.isPending}>
+          {t("integrations.addExclusion")}
+        </button>
+      </form>
+    </section>
+  );
+}
