@@ -15,7 +15,7 @@ from gateway.openapi import SpecCache
 from gateway.proxy import Proxy, UpstreamPool
 from gateway.spa import install_spa
 from gateway.throttle import LoginThrottle
-from kit.app import service_operation_id
+from kit.app import freeze_startup_heap, service_operation_id
 from kit.auth import JwksSource, TokenVerifier
 from kit.db import make_engine
 from kit.errors import ERROR_RESPONSES, install_error_handlers
@@ -46,6 +46,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool.session()
+        freeze_startup_heap()
         yield
         await pool.close()
         app.state.engine.dispose()

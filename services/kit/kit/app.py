@@ -1,5 +1,6 @@
 """Application factory shared by the three domain services."""
 
+import gc
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,6 +33,16 @@ def service_operation_id(service: str) -> Callable[[APIRoute], str]:
     return generate
 
 
+def freeze_startup_heap() -> None:
+    """Move what exists at startup out of the collector's reach.
+
+    Those objects live as long as the process; left in the tracked generations, every full collection walks
+    them all and adds tens of milliseconds to whichever request triggers it (measured on suggestion p99).
+    """
+    gc.collect()
+    gc.freeze()
+
+
 WorkerFactory = Callable[[FastAPI], PeriodicWorker]
 
 
@@ -55,6 +66,7 @@ def create_service_app(
         for worker in started:
             worker.start()
         app.state.workers = started
+        freeze_startup_heap()
         yield
         for worker in started:
             worker.stop()
