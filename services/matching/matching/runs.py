@@ -191,36 +191,52 @@ def assemble(
     by_topic: dict[int, list[int]] = {}
     for tutor, topic in approval_rows:
         by_topic.setdefault(int(topic), []).append(tutor_index[tutor])
+    # Demands whose topic has an approved tutor other than the learner themself.
+    has_tutor = np.zeros(n_d, dtype=bool)
     ed_parts, et_parts = [], []
     for topic, tutors in by_topic.items():
         demands = np.nonzero(d_topic == topic)[0]
         if demands.size == 0:
             continue
         tutor_arr = np.array(sorted(tutors), dtype=np.int64)
-        ed_parts.append(np.repeat(demands, tutor_arr.size))
-        et_parts.append(np.tile(tutor_arr, demands.size))
+        has_tutor[demands] = True
+        if tutor_arr.size == 1:
+            has_tutor[demands[d_learner[demands] == t_as_learner[tutor_arr[0]]]] = False
+        # The near-peer rule depends only on the two stages: pair each stage of demand with its compatible
+        # tutors instead of filtering the whole cross product afterwards (10x fewer candidates at 10k x 2k).
+        tutor_stage = t_stage[tutor_arr]
+        demand_stage = d_stage[demands]
+        for stage in np.unique(demand_stage):
+            gap_ok = (tutor_stage - stage >= settings.near_peer_min_gap) & (tutor_stage - stage <= settings.near_peer_max_gap)
+            compatible = tutor_arr[gap_ok]
+            if compatible.size == 0:
+                continue
+            group = demands[demand_stage == stage]
+            ed_parts.append(np.repeat(group, compatible.size))
+            et_parts.append(np.tile(compatible, group.size))
     ed = np.concatenate(ed_parts) if ed_parts else np.zeros(0, dtype=np.int64)
     et = np.concatenate(et_parts) if et_parts else np.zeros(0, dtype=np.int64)
     keep = t_as_learner[et] != d_learner[ed]
     ed, et = ed[keep], et[keep]
 
     reason: list[str | None] = [None] * n_d
-    stages = [
-        ("no_approved_tutor", np.ones(ed.size, dtype=bool)),
-    ]
-    gap = t_stage[et] - d_stage[ed]
-    stages.append(("near_peer_rule", (gap >= settings.near_peer_min_gap) & (gap <= settings.near_peer_max_gap)))
+    for demand in np.nonzero(~has_tutor)[0]:
+        reason[demand] = "no_approved_tutor"
+    has_edge = np.zeros(n_d, dtype=bool)
+    has_edge[ed] = True
+    for demand in np.nonzero(has_tutor & ~has_edge)[0]:
+        reason[demand] = "near_peer_rule"
+    stages: list[tuple[str, np.ndarray]] = []
     if excluded:
         codes = np.array([learner_index[lrn] * (n_t + 1) + tutor_index[tut] for lrn, tut in excluded if tut in tutor_index], dtype=np.int64)
         stages.append(("exclusion", ~np.isin(d_learner[ed] * (n_t + 1) + et, codes)))
     stages.append(("capacity", remaining[et] > 0))
     alive = np.ones(ed.size, dtype=bool)
-    has_edge = np.zeros(n_d, dtype=bool)
     for name, mask in stages:
         alive &= mask
         still = np.zeros(n_d, dtype=bool)
         still[ed[alive]] = True
-        for demand in np.nonzero(has_edge & ~still if name != "no_approved_tutor" else ~still)[0]:
+        for demand in np.nonzero(has_edge & ~still)[0]:
             if reason[demand] is None:
                 reason[demand] = name
         has_edge = still
