@@ -194,6 +194,9 @@ def bench_big() -> list[dict[str, Any]]:
 # --- suggestion latency -------------------------------------------------------------------------
 
 
+ROUNDS = 3
+
+
 def bench_suggest(requests: int = 300) -> list[dict[str, Any]]:
     """p99 of GET /suggestions with 5,000 approved, eligible tutors (upstreams answered in-process, instantly)."""
     import httpx
@@ -245,22 +248,27 @@ def bench_suggest(requests: int = 300) -> list[dict[str, Any]]:
         ups.feedback = ServiceClient("http://feedback", transport=httpx.MockTransport(upstream), retries=1)
         app.state.upstreams = ups
         headers = {"Authorization": f"Bearer {key.token('me', roles=['learner'])}"}
-        timings = []
+        rounds: list[list[float]] = []
         with TestClient(app) as client:
-            for index in range(requests + 20):
-                started = time.perf_counter()
-                response = client.get("/api/matching/suggestions?topic_id=1&k=5", headers=headers)
-                elapsed = time.perf_counter() - started
-                if response.status_code != 200 or len(response.json()["suggestions"]) != 5:
-                    raise RuntimeError(f"suggestion failed: {response.status_code} {response.text[:200]}")
-                if index >= 20:
-                    timings.append(elapsed * 1000)
+            for _ in range(ROUNDS):
+                timings = []
+                for index in range(requests + 20):
+                    started = time.perf_counter()
+                    response = client.get("/api/matching/suggestions?topic_id=1&k=5", headers=headers)
+                    elapsed = time.perf_counter() - started
+                    if response.status_code != 200 or len(response.json()["suggestions"]) != 5:
+                        raise RuntimeError(f"suggestion failed: {response.status_code} {response.text[:200]}")
+                    if index >= 20:
+                        timings.append(elapsed * 1000)
+                rounds.append(timings)
         app.state.engine.dispose()
-    p50, p99 = float(np.percentile(timings, 50)), float(np.percentile(timings, 99))
+    p99s = sorted(float(np.percentile(t, 99)) for t in rounds)
+    p50 = float(np.median([np.percentile(t, 50) for t in rounds]))
     return [
         entry(
-            "matching suggest p99", p99, "ms", 50.0,
-            f"{requests} requests in-process (TestClient, SQLite), 5,000 approved eligible tutors, upstreams mocked instantly; p50 {p50:.1f} ms",
+            "matching suggest p99", float(np.median(p99s)), "ms", 50.0,
+            f"median of {ROUNDS} rounds of {requests} requests in-process (TestClient, SQLite); round p99s "
+            f"{', '.join(f'{v:.1f}' for v in p99s)} ms; 5,000 approved eligible tutors, upstreams mocked instantly; p50 {p50:.1f} ms",
         )
     ]
 
