@@ -2886,6 +2886,8 @@ export interface components {
             id: number;
             /** Learner Id */
             learner_id: string;
+            /** Learner Name */
+            learner_name?: string | null;
             /** Message */
             message: string | null;
             /** Pairing Id */
@@ -2897,6 +2899,8 @@ export interface components {
             topic_id: number;
             /** Tutor Id */
             tutor_id: string;
+            /** Tutor Name */
+            tutor_name?: string | null;
         };
         /** MembershipsIn */
         MembershipsIn: {

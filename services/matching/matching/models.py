@@ -388,7 +388,9 @@ class MatchRequest(SQLModel, table=True):
 class MatchRequestPublic(SQLModel):
     id: int
     learner_id: str
+    learner_name: str | None = None
     tutor_id: str
+    tutor_name: str | None = None
     topic_id: int
     message: str | None
     status: RequestStatus

@@ -1,5 +1,6 @@
 """Match requests and pairings: lifecycle, checks, events, notifications."""
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from sqlmodel import Session, col, select
@@ -10,13 +11,16 @@ from kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from matching import approvals, crud, rules
 from matching.core.config import Settings
 from matching.models import (
+    LearnerProfile,
     MatchRequest,
     MatchRequestCreate,
+    MatchRequestPublic,
     Pairing,
     PairingEvent,
     PairingStatus,
     RequestEvent,
     RequestStatus,
+    TutorProfile,
 )
 from matching.suggestions import faculty_today, suggest
 
@@ -293,3 +297,15 @@ def list_pairings(
         if value is not None:
             query = query.where(column == value)
     return list(session.exec(query.limit(2000)).all())
+
+
+def public_requests(*, session: Session, requests: Sequence[MatchRequest]) -> list[MatchRequestPublic]:
+    """Requests with both sides' display names, so each side knows who is asking or being asked."""
+    learner_ids = {r.learner_id for r in requests}
+    tutor_ids = {r.tutor_id for r in requests}
+    learners = dict(session.exec(select(LearnerProfile.user_id, LearnerProfile.display_name).where(col(LearnerProfile.user_id).in_(learner_ids))).all())
+    tutors = dict(session.exec(select(TutorProfile.user_id, TutorProfile.display_name).where(col(TutorProfile.user_id).in_(tutor_ids))).all())
+    return [
+        MatchRequestPublic.model_validate(r, update={"learner_name": learners.get(r.learner_id), "tutor_name": tutors.get(r.tutor_id)})
+        for r in requests
+    ]

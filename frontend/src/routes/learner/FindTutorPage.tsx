@@ -177,7 +177,7 @@ function MyRequests() {
             <div>
               <p className="card__title">{topicName(r.topic_id)}</p>
               <p className="muted">
-                <PersonName kind="tutor" id={r.tutor_id} fallback={t("find.aTutor")} />
+                {r.tutor_name ?? <PersonName kind="tutor" id={r.tutor_id} fallback={t("find.aTutor")} />}
                 {" · "}
                 {r.status === "pending"
                   ? t("find.expires", { date: fmt.dateTime(r.expires_at) })

@@ -53,7 +53,7 @@ function IncomingCard({ r }: { r: MatchRequest }) {
     <li className="card" aria-labelledby={id}>
       <div className="card__head">
         <h2 className="card__title" id={id}>
-          <PersonName kind="learner" id={r.learner_id} fallback={t("incoming.aLearner")} /> · {topicName(r.topic_id)}
+          {r.learner_name ?? <PersonName kind="learner" id={r.learner_id} fallback={t("incoming.aLearner")} />} · {topicName(r.topic_id)}
         </h2>
         <span className="status status--info">{t(`requestStatus.${r.status}`)}</span>
       </div>

@@ -13,7 +13,7 @@ router = APIRouter(prefix="/api/matching/requests", tags=["requests"])
 @router.post("", response_model=MatchRequestPublic, status_code=status.HTTP_201_CREATED)
 def create_request(data: MatchRequestCreate, session: SessionDep, settings: SettingsDep, user: LearnerUser) -> MatchRequestPublic:
     request = pairings.create_request(session=session, settings=settings, learner_id=user.sub, data=data)
-    return MatchRequestPublic.model_validate(request)
+    return pairings.public_requests(session=session, requests=[request])[0]
 
 
 @router.get("", response_model=list[MatchRequestPublic])
@@ -28,7 +28,7 @@ def list_requests(
     if all:
         ensure(user, roles=STAFF)
     rows = pairings.list_requests(session=session, user_id=None if all else user.sub, role=role, status=status, topic_id=topic_id)
-    return [MatchRequestPublic.model_validate(r) for r in rows]
+    return pairings.public_requests(session=session, requests=rows)
 
 
 @router.get("/{request_id}", response_model=MatchRequestPublic)
@@ -36,7 +36,7 @@ def get_request(request_id: int, session: SessionDep, user: SignedInUser) -> Mat
     request = pairings.get_request(session=session, request_id=request_id)
     if user.sub not in (request.learner_id, request.tutor_id):
         ensure(user, roles=STAFF)
-    return MatchRequestPublic.model_validate(request)
+    return pairings.public_requests(session=session, requests=[request])[0]
 
 
 @router.post("/{request_id}/accept", response_model=PairingPublic)
@@ -51,10 +51,11 @@ def decline_request(
 ) -> MatchRequestPublic:
     request = pairings.get_request(session=session, request_id=request_id)
     reason = data.reason if data else None
-    return MatchRequestPublic.model_validate(pairings.decline(session=session, settings=settings, request=request, actor=user, reason=reason))
+    declined = pairings.decline(session=session, settings=settings, request=request, actor=user, reason=reason)
+    return pairings.public_requests(session=session, requests=[declined])[0]
 
 
 @router.post("/{request_id}/cancel", response_model=MatchRequestPublic)
 def cancel_request(request_id: int, session: SessionDep, user: SignedInUser) -> MatchRequestPublic:
     request = pairings.get_request(session=session, request_id=request_id)
-    return MatchRequestPublic.model_validate(pairings.cancel(session=session, request=request, actor=user))
+    return pairings.public_requests(session=session, requests=[pairings.cancel(session=session, request=request, actor=user)])[0]

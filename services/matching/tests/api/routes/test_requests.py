@@ -32,6 +32,7 @@ def test_request_accept_creates_pairing_with_events_and_notifications(client: Te
     created = ask(client, auth, t)
     assert created["http"] == 201
     assert created["expires_at"] > created["created_at"]
+    assert (created["learner_name"], created["tutor_name"]) == ("Lucas", "Inès")
     tutor_notes = client.get("/api/matching/notifications", headers=auth.user("tutor", **TUTOR)).json()
     assert tutor_notes[0]["kind"] == "request_received"
     other_tutor = client.post(f"/api/matching/requests/{created['id']}/accept", headers=auth.user("backup", **TUTOR))
@@ -50,7 +51,8 @@ def test_request_accept_creates_pairing_with_events_and_notifications(client: Te
     mine = client.get("/api/matching/requests?role=learner", headers=auth.user("me", **LEARNER)).json()
     assert [r["status"] for r in mine] == ["accepted"]
     assert client.get("/api/matching/requests?role=learner", headers=auth.user("tutor", **TUTOR)).json() == []
-    assert len(client.get("/api/matching/requests?role=tutor", headers=auth.user("tutor", **TUTOR)).json()) == 1
+    incoming = client.get("/api/matching/requests?role=tutor", headers=auth.user("tutor", **TUTOR)).json()
+    assert [(r["learner_id"], r["learner_name"]) for r in incoming] == [("me", "Lucas")]
 
 
 def test_request_rules(client: TestClient, auth: Auth, db: Session) -> None:
