@@ -7,13 +7,12 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 
 from gateway.core.config import MIGRATIONS
 from gateway.openapi import SpecCache, merge_specs
-from kit.health import Health
-from kit.migrations import current_revision, head_revision
+from kit.health import Health, database_checks
+from kit.migrations import head_revision
 
 router = APIRouter(tags=["health"])
 HEAD = head_revision(MIGRATIONS)
@@ -25,16 +24,7 @@ def alive() -> Health:
 
 
 def _database_checks(request: Request) -> dict[str, str]:
-    checks: dict[str, str] = {}
-    try:
-        with request.app.state.engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-        current = current_revision(request.app.state.engine)
-        checks["migrations"] = "ok" if current == HEAD else f"at {current}, head is {HEAD}"
-    except Exception as exc:  # noqa: BLE001 - any failure means not ready
-        checks["database"] = f"unreachable: {type(exc).__name__}"
-    return checks
+    return database_checks(request.app.state.engine, HEAD)
 
 
 async def _upstream_check(client: httpx.AsyncClient, name: str, base: str) -> tuple[str, str]:
