@@ -42,7 +42,20 @@ export function formatViolations(violations: AxeViolation[]): string {
     .join("\n");
 }
 
+/** Wait until no finite CSS animation or transition is running (a colour mid-transition is not the real one). */
+export async function settleAnimations(page: Page) {
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(a.effect?.getComputedTiming().endTime ?? Infinity))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
+}
+
 export async function expectNoA11yViolations(page: Page, options?: { exclude?: string[] }) {
+  await settleAnimations(page);
   const violations = await runAxe(page, options);
   expect(violations, formatViolations(violations)).toEqual([]);
 }

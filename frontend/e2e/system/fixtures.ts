@@ -34,6 +34,7 @@ export async function signedIn(browser: Browser, lang: Lang, username: string, p
     baseURL: systemEnv().baseURL,
     locale: lang === "fr" ? "fr-FR" : "en-GB",
     timezoneId: "Europe/Paris",
+    reducedMotion: "reduce",
   });
   const page = await context.newPage();
   await page.goto("/sign-in");

@@ -91,9 +91,10 @@ for (const lang of LANGS) {
         await expectNoA11yViolations(tutor);
         await shot(tutor, "tutor-sessions");
       }
-      // Arranged through the API: a session that starts in 30 s, so that it can be booked and then completed today.
+      // Arranged through the API: a session that starts in 45 s, so that it can be booked (before it starts,
+      // with room to spare on a slow machine) and then completed in the same run.
       const tutorApi = await Api.login(env.baseURL, cast.tutor.username, PASSWORD);
-      const starts = new Date(Date.now() + 30_000);
+      const starts = new Date(Date.now() + 45_000);
       session = await tutorApi.post<{ id: number; starts_at: string }>(
         "/api/sessions/sessions",
         {
