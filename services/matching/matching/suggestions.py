@@ -6,7 +6,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
-from sqlalchemy import and_, func, or_, true
+from sqlalchemy import and_, func, or_, true, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -20,9 +20,11 @@ from matching.models import (
     Exclusion,
     LearnerProfile,
     LearnerTopic,
+    MatchRequest,
     MissingCriterion,
     Pairing,
     PairingStatus,
+    RequestStatus,
     Suggestion,
     SuggestionList,
     TutorProfile,
@@ -51,14 +53,17 @@ class Candidates:
 def eligible_tutors(
     *, session: Session, settings: Settings, learner: LearnerProfile, topic_id: int, skip: set[str] | None = None
 ) -> list[Any]:
-    """Approved, unpaused, near-peer, not excluded, not full tutors for the topic (one query)."""
+    """Approved, unpaused, near-peer, not excluded, not full (pairings + pending requests) tutors for the topic (one query)."""
     now = utcnow()
-    load = (
-        select(Pairing.tutor_id, func.count().label("n"))
-        .where(Pairing.status == PairingStatus.active)
-        .group_by(col(Pairing.tutor_id))
-        .subquery()
-    )
+    # A tutor's load is their running pairings plus the requests still waiting for their answer: a tutor whose
+    # free places are all spoken for is "full" and is not suggested (the hard check at accept time stays in pairings).
+    commitments = union_all(
+        sa_select(col(Pairing.tutor_id).label("tutor_id")).where(col(Pairing.status) == PairingStatus.active),
+        sa_select(col(MatchRequest.tutor_id).label("tutor_id")).where(
+            col(MatchRequest.status) == RequestStatus.pending, col(MatchRequest.expires_at) > now
+        ),
+    ).subquery()
+    load = sa_select(commitments.c.tutor_id, func.count().label("n")).group_by(commitments.c.tutor_id).subquery()
     active = func.coalesce(load.c.n, 0)
     excluded = select(Exclusion.tutor_id).where(Exclusion.learner_id == learner.user_id)
     paired = select(Pairing.tutor_id).where(

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 from kit.http import ServiceClient
 from kit.pytest_plugin import Auth
 from matching.core.config import Settings
-from matching.models import Approval, ApprovalStatus, Exclusion, Pairing
+from matching.models import Approval, ApprovalStatus, Exclusion, MatchRequest, Pairing
 from matching.upstream import Upstreams
 from tests import factories as f
 
@@ -124,3 +124,27 @@ def test_one_upstream_erroring_drops_only_its_criterion(client: TestClient, auth
     assert body["missing_criteria"] == ["shared_free_time"]
     assert "500" in body["missing_reasons"][0]["reason"]
     assert body["suggestions"][0]["breakdown"]["quality"] == 0.5
+
+
+def test_pending_requests_count_toward_a_tutors_load(client: TestClient, auth: Auth, db: Session) -> None:
+    topic = f.topic(db)
+    t = topic.id or 0
+    f.learner(db, user_id="me", stage=2, topics={t: 5})
+    f.tutor(db, user_id="asked", stage=4, capacity=2, approve_for=[t])
+    f.tutor(db, user_id="free", stage=4, capacity=2, approve_for=[t])
+    later = f.now() + timedelta(hours=24)
+    db.add(MatchRequest(learner_id="other-1", tutor_id="asked", topic_id=t, expires_at=later))
+    f.done(db, None)
+    headers = auth.user("me", roles=["learner"])
+
+    one_pending = client.get(f"/api/matching/suggestions?topic_id={t}&k=5", headers=headers).json()["suggestions"]
+    load = {s["tutor_id"]: s["breakdown"]["load"] for s in one_pending}
+    assert load == {"free": 1.0, "asked": 0.5}
+
+    db.add(MatchRequest(learner_id="other-2", tutor_id="asked", topic_id=t, expires_at=later))
+    expired = MatchRequest(learner_id="other-3", tutor_id="free", topic_id=t, expires_at=f.now() - timedelta(minutes=1))
+    db.add(expired)
+    f.done(db, None)
+    both_asked = client.get(f"/api/matching/suggestions?topic_id={t}&k=5", headers=headers).json()["suggestions"]
+    assert [s["tutor_id"] for s in both_asked] == ["free"]
+    assert both_asked[0]["breakdown"]["load"] == 1.0
