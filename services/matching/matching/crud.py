@@ -7,7 +7,7 @@ from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
 from kit.db import utcnow
-from kit.errors import NotFound, ValidationFailed
+from kit.errors import Conflict, NotFound, ValidationFailed
 from matching import rules
 from matching.models import (
     LearnerProfile,
@@ -73,7 +73,7 @@ def topic_public(*, session: Session, topic: Topic, paths: dict[int, str] | None
 def create_topic(*, session: Session, data: TopicCreate) -> Topic:
     """Add a topic under an existing parent."""
     if data.parent_id is not None:
-        get_topic(session=session, topic_id=data.parent_id, field="body.parent_id")
+        get_open_topic(session=session, topic_id=data.parent_id, field="body.parent_id")
     topic = Topic.model_validate(data)
     session.add(topic)
     session.commit()
@@ -104,11 +104,39 @@ def update_topic(*, session: Session, topic: Topic, data: TopicUpdate) -> Topic:
     return topic
 
 
+def descendants(*, session: Session, topic_id: int) -> list[Topic]:
+    """Every topic below this one in the tree (children, grandchildren, ...)."""
+    topics = list(session.exec(select(Topic)).all())
+    children: dict[int | None, list[Topic]] = {}
+    for topic in topics:
+        children.setdefault(topic.parent_id, []).append(topic)
+    found, stack = [], list(children.get(topic_id, []))
+    while stack:
+        topic = stack.pop()
+        found.append(topic)
+        stack.extend(children.get(topic.id, []))
+    return found
+
+
 def set_topic_retired(*, session: Session, topic: Topic, retired: bool) -> Topic:
-    """Retire (keep for history, offer no more) or restore a topic."""
-    topic.retired_at = (topic.retired_at or utcnow()) if retired else None
-    topic.updated_at = utcnow()
-    session.add(topic)
+    """Retire a topic with its subtree (kept for history, offered no more), or restore what that retirement retired."""
+    now = utcnow()
+    if retired:
+        if topic.retired_at is None:
+            # One timestamp for the whole subtree: a later restore brings back exactly what this retirement took.
+            for item in [topic, *descendants(session=session, topic_id=topic.id or 0)]:
+                if item.retired_at is None:
+                    item.retired_at, item.updated_at = now, now
+                    session.add(item)
+    elif topic.retired_at is not None:
+        parent = session.get(Topic, topic.parent_id) if topic.parent_id is not None else None
+        if parent is not None and parent.retired_at is not None:
+            raise Conflict(f"Restore {parent.name!r} first: this topic sits under it", code="parent_retired")
+        retired_with = topic.retired_at
+        for item in [topic, *descendants(session=session, topic_id=topic.id or 0)]:
+            if item.retired_at == retired_with:
+                item.retired_at, item.updated_at = None, now
+                session.add(item)
     session.commit()
     session.refresh(topic)
     return topic

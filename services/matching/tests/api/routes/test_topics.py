@@ -63,6 +63,29 @@ def test_retire_hides_topic_but_keeps_it(client: TestClient, auth: Auth, db: Ses
     assert restored.json()["retired_at"] is None
 
 
+def test_retiring_a_topic_retires_its_subtree_and_restore_brings_back_only_that(client: TestClient, auth: Auth, db: Session) -> None:
+    cardio = f.topic(db, "Cardiology", f.TopicKind.knowledge)
+    ecg = f.topic(db, "ECG", parent_id=cardio.id)
+    rhythm = f.topic(db, "Rhythm strips", parent_id=ecg.id)
+    murmurs = f.topic(db, "Murmurs", parent_id=cardio.id)
+    f.done(db, None)
+    sup = auth.user(roles=["supervisor"])
+    assert client.post(f"/api/matching/topics/{murmurs.id}/retire", headers=sup).status_code == 200
+    assert client.post(f"/api/matching/topics/{cardio.id}/retire", headers=sup).status_code == 200
+    assert client.get("/api/matching/topics", headers=auth.user()).json() == []
+
+    under_retired = client.post("/api/matching/topics", json={"name": "Axis", "kind": "knowledge", "parent_id": ecg.id}, headers=sup)
+    assert under_retired.status_code == 422
+    assert under_retired.json()["code"] == "topic_retired" and under_retired.json()["details"][0]["field"] == "body.parent_id"
+    child_first = client.post(f"/api/matching/topics/{rhythm.id}/restore", headers=sup)
+    assert child_first.status_code == 409
+    assert child_first.json()["code"] == "parent_retired" and "Restore 'ECG' first" in child_first.json()["message"]
+
+    assert client.post(f"/api/matching/topics/{cardio.id}/restore", headers=sup).status_code == 200
+    open_names = {t["name"] for t in client.get("/api/matching/topics", headers=auth.user()).json()}
+    assert open_names == {"Cardiology", "ECG", "Rhythm strips"}  # Murmurs was retired on its own, earlier
+
+
 def test_unknown_topic_is_404(client: TestClient, auth: Auth) -> None:
     response = client.post("/api/matching/topics/999/retire", headers=auth.user(**ADMIN))
     assert response.status_code == 404
