@@ -15,6 +15,7 @@ from gateway.openapi import SpecCache
 from gateway.proxy import Proxy, UpstreamPool
 from gateway.spa import install_spa
 from gateway.throttle import LoginThrottle
+from kit.access import publish_access_rules
 from kit.app import freeze_startup_heap, service_operation_id
 from kit.auth import JwksSource, TokenVerifier
 from kit.db import make_engine
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
     app.include_router(meta.router)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
+    publish_access_rules(app)
     install_spa(app, settings.frontend_dist)
     app.add_middleware(RequestIdMiddleware)
     # Proxied calls get the same request-id handling and access line, and nothing else.

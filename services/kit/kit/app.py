@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
 
+from kit.access import publish_access_rules
 from kit.auth import JwksSource, TokenVerifier
 from kit.config import ServiceSettings
 from kit.db import make_engine
@@ -93,4 +94,5 @@ def create_service_app(
     app.include_router(health_router(settings.service_name, migrations))
     for router in routers:
         app.include_router(router, responses=ERROR_RESPONSES)
+    publish_access_rules(app)
     return app

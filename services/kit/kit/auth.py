@@ -13,6 +13,7 @@ from jose import jwt
 from jose.exceptions import ExpiredSignatureError, JWTClaimsError, JWTError
 from pydantic import BaseModel
 
+from kit.access import AccessRule
 from kit.errors import Forbidden, Unauthorized
 
 ALGORITHM = "RS256"
@@ -134,6 +135,7 @@ def get_principal(
     return verifier.verify(credentials.credentials)
 
 
+get_principal.access_rule = AccessRule()  # type: ignore[attr-defined]
 CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 
 
@@ -144,6 +146,7 @@ def require(*, roles: tuple[str, ...] = (), scopes: tuple[str, ...] = ()) -> Cal
         ensure(principal, roles=roles, scopes=scopes)
         return principal
 
+    check.access_rule = AccessRule(roles=roles, scopes=scopes)  # type: ignore[attr-defined]
     return check
 
 
@@ -169,6 +172,9 @@ def require_user(principal: CurrentPrincipal) -> Principal:
     if principal.kind != "user":
         raise Forbidden("This needs a signed-in user", code="forbidden")
     return principal
+
+
+require_user.access_rule = AccessRule(user_only=True)  # type: ignore[attr-defined]
 
 
 AdminUser = Annotated[Principal, Depends(require(roles=("admin",)))]
