@@ -32,7 +32,7 @@ def bootstrap(settings: Settings, *, admin_username: str, clients_file: Path | N
             if not password:
                 raise SystemExit("BOOTSTRAP_ADMIN_PASSWORD must be set to create the admin user")
             data = UserCreate(username=admin_username, full_name="Administrator", roles=[Role.admin], password=password)
-            crud.create_user(session=session, data=data, password_hash=passwords.hash(password))
+            crud.create_user(session=session, data=data, password_hash=passwords.hash(password), actor=None)
             changes.append(f"created admin user {data.username}")
         if clients_file is not None:
             wanted: dict[str, dict[str, object]] = json.loads(clients_file.read_text())
@@ -43,7 +43,7 @@ def bootstrap(settings: Settings, *, admin_username: str, clients_file: Path | N
                 data_client = ClientCreate(name=str(spec.get("name", client_id)), scopes=list(spec["scopes"]))  # type: ignore[call-overload]
                 existing = session.get(Client, client_id)
                 if existing is None:
-                    crud.create_client(session=session, data=data_client, client_id=client_id, secret=secret)
+                    crud.create_client(session=session, data=data_client, client_id=client_id, secret=secret, actor=None)
                     changes.append(f"created client {client_id}")
                     continue
                 if existing.secret_hash != digest(secret) or existing.scopes != data_client.scopes or existing.revoked_at:

@@ -3,12 +3,15 @@
 import secrets
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import String, cast, func, or_, update
 from sqlmodel import Session, col, select
 
+from gateway import audit
 from gateway.core.security import Passwords, digest, digest_matches, generate_password, new_opaque_token
-from gateway.models import Client, ClientCreate, RefreshToken, Role, User, UserCreate, UserUpdate
+from gateway.models import AuditAction, Client, ClientCreate, RefreshToken, Role, User, UserCreate, UserUpdate
+from kit.auth import Principal
 from kit.db import utcnow
 from kit.errors import Conflict, NotFound, Unauthorized
 
@@ -35,8 +38,8 @@ def existing_usernames(*, session: Session, usernames: Sequence[str]) -> set[str
     return set(session.exec(select(User.username).where(col(User.username).in_(list(usernames)))).all())
 
 
-def create_user(*, session: Session, data: UserCreate, password_hash: str, commit: bool = True) -> User:
-    """Insert a user (the username must be free)."""
+def create_user(*, session: Session, data: UserCreate, password_hash: str, actor: Principal | None, commit: bool = True) -> User:
+    """Insert a user (the username must be free), with its audit entry."""
     if get_user_by_username(session=session, username=data.username) is not None:
         raise Conflict(f"Username {data.username} is taken", code="username_taken", field="body.username")
     user = User(
@@ -44,6 +47,10 @@ def create_user(*, session: Session, data: UserCreate, password_hash: str, commi
         password_hash=password_hash,
     )
     session.add(user)
+    audit.record(
+        session=session, actor=actor, action=AuditAction.user_created, target_type="user", target_id=user.id,
+        summary=f"created {user.username} ({', '.join(user.roles)})", details={"username": user.username, "roles": list(user.roles)},
+    )
     if commit:
         session.commit()
     return user
@@ -71,34 +78,53 @@ def lookup_users(*, session: Session, ids: Sequence[str]) -> list[User]:
     return list(session.exec(select(User).where(col(User.id).in_(list(ids))).order_by(col(User.username))).all())
 
 
-def update_user(*, session: Session, user: User, data: UserUpdate, actor_id: str) -> User:
-    """Apply an admin's changes; deactivation also revokes the user's refresh tokens."""
+def update_user(*, session: Session, user: User, data: UserUpdate, actor: Principal) -> User:
+    """Apply an admin's changes (audited: what changed, from what); deactivation also revokes the user's refresh tokens."""
     changes = data.model_dump(exclude_unset=True)
-    if user.id == actor_id:
+    if user.id == actor.sub:
         if changes.get("is_active") is False:
             raise Conflict("You cannot deactivate your own account", code="cannot_deactivate_self", field="body.is_active")
         if "roles" in changes and changes["roles"] is not None and Role.admin not in changes["roles"]:
             raise Conflict("You cannot remove your own admin role", code="cannot_demote_self", field="body.roles")
+    changed: dict[str, Any] = {}
     for key, value in changes.items():
         if value is None and key != "email":
             continue
         if key == "roles":
             value = [Role(r) for r in value]
+        before = getattr(user, key)
+        if before != value:
+            changed[key] = {"from": _plain(before), "to": _plain(value)}
         setattr(user, key, value)
     user.updated_at = utcnow()
     session.add(user)
     if changes.get("is_active") is False:
         revoke_user_tokens(session=session, user_id=user.id)
+    if changed:
+        action = AuditAction.user_deactivated if changed.get("is_active", {}).get("to") is False else AuditAction.user_updated
+        audit.record(
+            session=session, actor=actor, action=action, target_type="user", target_id=user.id,
+            summary=f"{action.value.split('.')[1]} {user.username}: {', '.join(sorted(changed))}", details=changed,
+        )
     session.commit()
     return user
 
 
-def set_password(*, session: Session, user: User, password_hash: str) -> None:
-    """Store a new password hash and sign the user out everywhere."""
+def _plain(value: Any) -> Any:
+    """A JSON-friendly copy of a user field for the audit trail."""
+    return [str(v) for v in value] if isinstance(value, list) else value
+
+
+def set_password(*, session: Session, user: User, password_hash: str, actor: Principal) -> None:
+    """Store a new password hash (set by an admin, audited) and sign the user out everywhere."""
     user.password_hash = password_hash
     user.updated_at = utcnow()
     session.add(user)
     revoke_user_tokens(session=session, user_id=user.id)
+    audit.record(
+        session=session, actor=actor, action=AuditAction.user_password_reset, target_type="user", target_id=user.id,
+        summary=f"reset the password of {user.username}",
+    )
     session.commit()
 
 
@@ -200,11 +226,17 @@ def get_client(*, session: Session, client_id: str) -> Client:
     return client
 
 
-def create_client(*, session: Session, data: ClientCreate, client_id: str | None = None, secret: str | None = None) -> tuple[Client, str]:
+def create_client(
+    *, session: Session, data: ClientCreate, actor: Principal | None, client_id: str | None = None, secret: str | None = None
+) -> tuple[Client, str]:
     """Register a machine client; returns it and its secret (shown once)."""
     secret = secret or new_opaque_token()
     client = Client(id=client_id or f"client-{secrets.token_hex(8)}", name=data.name, scopes=data.scopes, secret_hash=digest(secret))
     session.add(client)
+    audit.record(
+        session=session, actor=actor, action=AuditAction.client_created, target_type="client", target_id=client.id,
+        summary=f"registered {client.name} ({', '.join(client.scopes)})", details={"name": client.name, "scopes": list(client.scopes)},
+    )
     session.commit()
     return client, secret
 
@@ -216,7 +248,7 @@ def list_clients(*, session: Session, limit: int, offset: int) -> tuple[list[Cli
     return list(clients), int(total)
 
 
-def rotate_client_secret(*, session: Session, client: Client) -> str:
+def rotate_client_secret(*, session: Session, client: Client, actor: Principal) -> str:
     """Replace a client's secret; the old one stops working at once."""
     if client.revoked_at is not None:
         raise Conflict("This client is revoked", code="client_revoked")
@@ -224,15 +256,23 @@ def rotate_client_secret(*, session: Session, client: Client) -> str:
     client.secret_hash = digest(secret)
     client.secret_rotated_at = utcnow()
     session.add(client)
+    audit.record(
+        session=session, actor=actor, action=AuditAction.client_secret_rotated, target_type="client", target_id=client.id,
+        summary=f"rotated the secret of {client.name}",
+    )
     session.commit()
     return secret
 
 
-def revoke_client(*, session: Session, client: Client) -> Client:
-    """Stop a client from getting new tokens (idempotent)."""
+def revoke_client(*, session: Session, client: Client, actor: Principal) -> Client:
+    """Stop a client from getting new tokens (idempotent; audited once)."""
     if client.revoked_at is None:
         client.revoked_at = utcnow()
         session.add(client)
+        audit.record(
+            session=session, actor=actor, action=AuditAction.client_revoked, target_type="client", target_id=client.id,
+            summary=f"revoked {client.name}",
+        )
         session.commit()
     return client
 

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pydantic import ValidationError
 from sqlmodel import Session
 
-from gateway import crud
+from gateway import audit, crud
 from gateway.core.security import Passwords, generate_password
-from gateway.models import ImportReport, ImportRow, RowError, User, UserCreate
+from gateway.models import AuditAction, ImportReport, ImportRow, RowError, User, UserCreate
+from kit.auth import Principal
 from kit.errors import ErrorDetail, ValidationFailed
 
 COLUMNS = ("username", "full_name", "email", "roles", "password")
@@ -68,7 +69,7 @@ def _parse(text: str) -> list[_Parsed]:
     return parsed
 
 
-def import_users(*, session: Session, passwords: Passwords, text: str, partial: bool) -> ImportReport:
+def import_users(*, session: Session, passwords: Passwords, text: str, partial: bool, actor: Principal | None) -> ImportReport:
     """Validate every row; import all of them in one transaction, or (partial) only the valid ones."""
     rows = _parse(text)
     seen: dict[str, int] = {}
@@ -105,6 +106,12 @@ def import_users(*, session: Session, passwords: Passwords, text: str, partial: 
             roles=list(row.data.roles), password_hash=password_hash,
         )
     session.add_all(created.values())
+    if created:
+        audit.record(
+            session=session, actor=actor, action=AuditAction.users_imported, target_type="users", target_id=None,
+            summary=f"imported {len(created)} users from CSV" + (f" ({len(invalid)} rows left out)" if invalid else ""),
+            details={"created": [u.username for u in created.values()], "invalid_rows": [row.line for row in invalid]},
+        )
     session.commit()
     return _report(rows, created=created, generated=generated, imported=True)
 

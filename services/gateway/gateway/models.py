@@ -287,3 +287,51 @@ class RootInfo(BaseModel):
 
 
 
+
+
+# --- audit log -----------------------------------------------------------------------------------
+
+
+class AuditAction(StrEnum):
+    user_created = "user.created"
+    user_updated = "user.updated"
+    user_deactivated = "user.deactivated"
+    user_password_reset = "user.password_reset"
+    users_imported = "users.imported"
+    client_created = "client.created"
+    client_secret_rotated = "client.secret_rotated"
+    client_revoked = "client.revoked"
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    actor_id: str | None = Field(default=None, max_length=100, index=True)  # None: the command line (bootstrap)
+    actor_name: str = Field(max_length=200)
+    action: str = Field(max_length=40, index=True)
+    target_type: str = Field(max_length=20)
+    target_id: str | None = Field(default=None, max_length=100, index=True)
+    summary: str = Field(max_length=500)
+    details: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    request_id: str | None = Field(default=None, max_length=100)
+
+
+class AuditEventPublic(BaseModel):
+    id: int
+    at: datetime
+    actor_id: str | None
+    actor_name: str
+    action: AuditAction
+    target_type: str
+    target_id: str | None
+    summary: str
+    details: dict[str, Any]
+    request_id: str | None
+
+
+class AuditPage(BaseModel):
+    items: list[AuditEventPublic]
+    total: int
+    limit: int
+    offset: int

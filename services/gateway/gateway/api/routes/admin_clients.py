@@ -24,9 +24,9 @@ def list_scopes(_: AdminUser) -> list[ScopeInfo]:
 
 
 @router.post("", response_model=ClientWithSecret, status_code=status.HTTP_201_CREATED)
-def create_client(data: ClientCreate, session: SessionDep, _: AdminUser) -> ClientWithSecret:
+def create_client(data: ClientCreate, session: SessionDep, admin: AdminUser) -> ClientWithSecret:
     """Register a machine client; its secret is in this answer only."""
-    client, secret = crud.create_client(session=session, data=data)
+    client, secret = crud.create_client(session=session, data=data, actor=admin)
     return ClientWithSecret(**ClientPublic.of(client).model_dump(), client_secret=secret)
 
 
@@ -36,15 +36,15 @@ def get_client(client_id: str, session: SessionDep, _: AdminUser) -> ClientPubli
 
 
 @router.post("/{client_id}/rotate-secret", response_model=ClientWithSecret)
-def rotate_client_secret(client_id: str, session: SessionDep, _: AdminUser) -> ClientWithSecret:
+def rotate_client_secret(client_id: str, session: SessionDep, admin: AdminUser) -> ClientWithSecret:
     """A new secret, shown once; the old one stops working (tokens already issued lapse within their lifetime)."""
     client = crud.get_client(session=session, client_id=client_id)
-    secret = crud.rotate_client_secret(session=session, client=client)
+    secret = crud.rotate_client_secret(session=session, client=client, actor=admin)
     return ClientWithSecret(**ClientPublic.of(client).model_dump(), client_secret=secret)
 
 
 @router.post("/{client_id}/revoke", response_model=ClientPublic)
-def revoke_client(client_id: str, session: SessionDep, _: AdminUser) -> ClientPublic:
+def revoke_client(client_id: str, session: SessionDep, admin: AdminUser) -> ClientPublic:
     """No new tokens for this client (tokens already issued lapse within their lifetime)."""
     client = crud.get_client(session=session, client_id=client_id)
-    return ClientPublic.of(crud.revoke_client(session=session, client=client))
+    return ClientPublic.of(crud.revoke_client(session=session, client=client, actor=admin))

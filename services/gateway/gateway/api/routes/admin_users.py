@@ -47,18 +47,18 @@ def list_users(
 
 
 @router.post("", response_model=UserCreated, status_code=status.HTTP_201_CREATED)
-def create_user(data: UserCreate, session: SessionDep, passwords: PasswordsDep, _: AdminUser) -> UserCreated:
+def create_user(data: UserCreate, session: SessionDep, passwords: PasswordsDep, admin: AdminUser) -> UserCreated:
     """Create a person; without a password one is generated and returned once."""
     if crud.get_user_by_username(session=session, username=data.username) is not None:
         raise Conflict(f"Username {data.username} is taken", code="username_taken", field="body.username")
     password_hash, generated = crud.new_password(passwords=passwords, password=data.password)
-    user = crud.create_user(session=session, data=data, password_hash=password_hash)
+    user = crud.create_user(session=session, data=data, password_hash=password_hash, actor=admin)
     return UserCreated.model_validate({**UserPublic.model_validate(user).model_dump(), "generated_password": generated})
 
 
 @router.post("/import", response_model=ImportReport, status_code=status.HTTP_201_CREATED, openapi_extra=CSV_BODY,
              responses={422: {"description": "Invalid rows (nothing imported unless partial=true); the body holds `report`"}})
-async def import_users(request: Request, session: SessionDep, passwords: PasswordsDep, _: AdminUser, partial: bool = False) -> ImportReport:
+async def import_users(request: Request, session: SessionDep, passwords: PasswordsDep, admin: AdminUser, partial: bool = False) -> ImportReport:
     """CSV columns username,full_name,email,roles (semicolon-separated),password (optional). Every row is validated first."""
     content_type = request.headers.get("content-type", "")
     if content_type.startswith("multipart/form-data"):
@@ -77,7 +77,7 @@ async def import_users(request: Request, session: SessionDep, passwords: Passwor
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ValidationFailed("The file must be UTF-8", code="csv_not_utf8", field="body") from exc
-    return await run_in_threadpool(importing.import_users, session=session, passwords=passwords, text=text, partial=partial)
+    return await run_in_threadpool(importing.import_users, session=session, passwords=passwords, text=text, partial=partial, actor=admin)
 
 
 @router.get("/{user_id}", response_model=UserPublic)
@@ -88,20 +88,20 @@ def get_user(user_id: str, session: SessionDep, _: AdminUser) -> UserPublic:
 @router.patch("/{user_id}", response_model=UserPublic)
 def update_user(user_id: str, data: UserUpdate, session: SessionDep, admin: AdminUser) -> UserPublic:
     user = crud.get_user(session=session, user_id=user_id)
-    return UserPublic.model_validate(crud.update_user(session=session, user=user, data=data, actor_id=admin.sub))
+    return UserPublic.model_validate(crud.update_user(session=session, user=user, data=data, actor=admin))
 
 
 @router.post("/{user_id}/deactivate", response_model=UserPublic)
 def deactivate_user(user_id: str, session: SessionDep, admin: AdminUser) -> UserPublic:
     """Disable sign-in and revoke every refresh token (access tokens lapse within their short lifetime)."""
     user = crud.get_user(session=session, user_id=user_id)
-    return UserPublic.model_validate(crud.update_user(session=session, user=user, data=UserUpdate(is_active=False), actor_id=admin.sub))
+    return UserPublic.model_validate(crud.update_user(session=session, user=user, data=UserUpdate(is_active=False), actor=admin))
 
 
 @router.post("/{user_id}/reset-password", response_model=PasswordResetResult)
-def reset_password(user_id: str, session: SessionDep, passwords: PasswordsDep, _: AdminUser, data: PasswordReset | None = None) -> PasswordResetResult:
+def reset_password(user_id: str, session: SessionDep, passwords: PasswordsDep, admin: AdminUser, data: PasswordReset | None = None) -> PasswordResetResult:
     """Set a new password (generated and returned once when none is given); signs the user out everywhere."""
     user = crud.get_user(session=session, user_id=user_id)
     password_hash, generated = crud.new_password(passwords=passwords, password=data.password if data else None)
-    crud.set_password(session=session, user=user, password_hash=password_hash)
+    crud.set_password(session=session, user=user, password_hash=password_hash, actor=admin)
     return PasswordResetResult(user_id=user.id, generated_password=generated)
