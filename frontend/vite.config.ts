@@ -30,5 +30,7 @@ export default defineConfig({
     css: false,
     restoreMocks: true,
     unstubGlobals: true,
+    // A guard against hangs, not a speed target: screens typing through user-event are slow on a loaded 2-CPU machine.
+    testTimeout: 20_000,
   },
 });
