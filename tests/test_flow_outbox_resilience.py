@@ -1,6 +1,5 @@
 """A service down at the wrong moment loses nothing: outbox messages land once it is back, exactly once."""
 
-import json
 from collections.abc import Iterator
 
 import httpx
@@ -56,6 +55,7 @@ def test_completion_survives_feedback_being_down(stack: Stack, crowd: Crowd, adm
 
         stats = poll(failed_once, timeout=20, what="a failed delivery attempt to feedback")
         assert stats["pending"] >= 1 and stats["last_error"], stats
+        assert stats["dead"] == 0, stats  # a receiver that is down is retried, never parked
     finally:
         stack.start_service("feedback")
 
@@ -69,7 +69,8 @@ def test_completion_survives_feedback_being_down(stack: Stack, crowd: Crowd, adm
         stats = ok(admin.get("/api/sessions/admin/outbox"))
         return stats if stats["pending"] == 0 else None
 
-    assert poll(drained, timeout=15, what="an empty sessions outbox")["failing"] == 0
+    drained_stats = poll(drained, timeout=15, what="an empty sessions outbox")
+    assert (drained_stats["failing"], drained_stats["dead"]) == (0, 0), drained_stats
     # The attendee can rate it, once.
     ok(learner.api.post(f"/api/feedback/sessions/{created['id']}/ratings",
                         json={"clarity": 5, "accuracy": 5, "usefulness": 5, "tutor_approach": 5}), 201)
@@ -87,7 +88,6 @@ def test_suspension_survives_matching_being_down(stack: Stack, crowd: Crowd, adm
     flag = ok(learner.api.post("/api/feedback/flags", json={"session_id": str(created["id"]), "quote": "Insert above the rib"}), 201)
     approval_id = ok(admin.get("/api/matching/approvals", params={"tutor_id": tutor.id, "topic_id": topic["id"]}))[0]["id"]
 
-    log_offset = len((stack.logs / "feedback.log").read_text())
     stack.stop_service("matching")
     try:
         refused(supervisor.api.get("/api/matching/approvals/check", params={"tutor_id": tutor.id, "topic_id": topic["id"]}),
@@ -97,7 +97,14 @@ def test_suspension_survives_matching_being_down(stack: Stack, crowd: Crowd, adm
         }), 201)
         assert erratum["tutor_id"] == tutor.id
         # Give the feedback relay (every 5 s) a chance to try and fail while matching is away.
-        poll(lambda: True if _feedback_tried_matching(stack, log_offset) else None, timeout=15, what="a failed delivery attempt to matching")
+        def failed_once() -> dict[str, object] | None:
+            stats = ok(admin.get("/api/feedback/admin/outbox"))
+            return stats if stats["failing"] >= 1 else None
+
+        stats = poll(failed_once, timeout=15, what="a failed delivery attempt to matching")
+        assert stats["dead"] == 0 and stats["last_error"], stats
+        failing = ok(admin.get("/api/feedback/admin/outbox/messages", params={"state": "pending"}))
+        assert f"feedback-suspension-{erratum['id']}" in [m["key"] for m in failing], failing
     finally:
         stack.start_service("matching")
 
@@ -110,17 +117,11 @@ def test_suspension_survives_matching_being_down(stack: Stack, crowd: Crowd, adm
     assert detail["status"] == "suspended"
     assert [e["to_status"] for e in detail["events"]].count("suspended") == 1, detail["events"]
 
+    def delivered() -> dict[str, object] | None:
+        stats = ok(admin.get("/api/feedback/admin/outbox"))
+        return stats if stats["pending"] == 0 else None
 
-def _feedback_tried_matching(stack: Stack, offset: int) -> bool:
-    """Feedback logs each failed outbox delivery (it has no outbox endpoint to ask instead); only lines after `offset` count."""
-    for line in (stack.logs / "feedback.log").read_text()[offset:].splitlines():
-        try:
-            entry = json.loads(line)
-        except ValueError:
-            continue
-        if entry.get("logger") == "kit.outbox" and entry.get("level") == "warning" and "suspension" in json.dumps(entry):
-            return True
-    return False
+    assert poll(delivered, timeout=15, what="an empty feedback outbox")["dead"] == 0
 
 
 def test_suggestions_still_come_when_sessions_is_down(stack: Stack, crowd: Crowd, admin: httpx.Client) -> None:

@@ -12,6 +12,7 @@ const PAGES: { role: string; user: () => { username: string; password: string };
     paths: [
       ["/admin/users", "users.title"],
       ["/admin/integrations", "integrations.title"],
+      ["/admin/audit", "audit.title"],
     ],
   },
   {

@@ -11,6 +11,7 @@ export const ADMIN = {
   rotate: (id: string) => path("/api/admin/clients/{client_id}/rotate-secret", { client_id: id }),
   revoke: (id: string) => path("/api/admin/clients/{client_id}/revoke", { client_id: id }),
   lookup: path("/api/users/lookup"),
+  audit: path("/api/admin/audit"),
 } as const;
 
 export type AdminUser = Schema<"UserPublic">;
@@ -20,6 +21,8 @@ export type ImportRow = Schema<"ImportRow">;
 export type MachineClient = Schema<"ClientPublic">;
 export type ClientWithSecret = Schema<"ClientWithSecret">;
 export type Role = Schema<"Role">;
+export type AuditAction = Schema<"AuditAction">;
+export type AuditEvent = Schema<"AuditEventPublic">;
 
 export function useUsers(filters: { q?: string; role?: Role; limit: number; offset: number }) {
   return useQuery({
@@ -99,5 +102,13 @@ export function useUserNames(ids: string[]) {
     },
     enabled: unique.length > 0,
     staleTime: 10 * 60_000,
+  });
+}
+
+export function useAuditLog(filters: { action?: AuditAction; limit: number; offset: number }) {
+  return useQuery({
+    queryKey: ["admin", "audit", filters],
+    queryFn: ({ signal }) => get<Schema<"AuditPage">>(ADMIN.audit, filters, signal),
+    placeholderData: keepPreviousData,
   });
 }

@@ -24,6 +24,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Audit Events
+         * @description Changes to accounts and machine clients, newest first (who, when, what changed; never a secret).
+         */
+        get: operations["gateway-admin-list_audit_events"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/admin/clients": {
         parameters: {
             query?: never;
@@ -309,6 +329,66 @@ export interface paths {
          * @description Client authentication by HTTP Basic or `client_id`/`client_secret` form fields (RFC 6749 section 4.4).
          */
         post: operations["gateway-auth-client_token"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback/admin/outbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Outbox Stats
+         * @description Outbox counts: pending, delivered, dead; the oldest pending message and the latest error.
+         */
+        get: operations["feedback-admin-get_outbox_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback/admin/outbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Outbox Messages
+         * @description Outbox messages (without payload), newest first, optionally in one state.
+         */
+        get: operations["feedback-admin-list_outbox_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/feedback/admin/outbox/messages/{message_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Outbox Message
+         * @description Make a dead message due again now (its attempts are kept); 409 if it was delivered.
+         */
+        post: operations["feedback-admin-replay_outbox_message"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1424,8 +1504,71 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Outbox Stats */
+        /**
+         * Get Outbox Stats
+         * @description Outbox counts: pending, delivered, dead; the oldest pending message and the latest error.
+         */
         get: operations["sessions-admin-get_outbox_stats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/admin/outbox/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Outbox Messages
+         * @description Outbox messages (without payload), newest first, optionally in one state.
+         */
+        get: operations["sessions-admin-list_outbox_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/admin/outbox/messages/{message_id}/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Replay Outbox Message
+         * @description Make a dead message due again now (its attempts are kept); 409 if it was delivered.
+         */
+        post: operations["sessions-admin-replay_outbox_message"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/sessions/agenda": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get My Agenda
+         * @description The caller's own timetable (with details) and sessions in the window.
+         */
+        get: operations["sessions-agenda-get_my_agenda"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1832,6 +1975,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/sessions/timetable/placements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Placements
+         * @description Per-person placements built from rotation items overlapping [start, end] (faculty-zone dates, end inclusive).
+         */
+        get: operations["sessions-timetable-list_placements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/sessions/webhooks/deliveries": {
         parameters: {
             query?: never;
@@ -1989,6 +2152,57 @@ export interface components {
             /** Erratum Id */
             erratum_id: number;
         };
+        /** Agenda */
+        Agenda: {
+            /**
+             * End
+             * Format: date-time
+             */
+            end: string;
+            /** Entries */
+            entries: components["schemas"]["AgendaEntry"][];
+            /**
+             * Start
+             * Format: date-time
+             */
+            start: string;
+        };
+        /** AgendaEntry */
+        AgendaEntry: {
+            /**
+             * Ends At
+             * Format: date-time
+             */
+            ends_at: string;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Location */
+            location: string | null;
+            /** Role */
+            role?: ("tutor" | "learner") | null;
+            /** Session Id */
+            session_id?: number | null;
+            /**
+             * Source
+             * @enum {string}
+             */
+            source: "timetable" | "session";
+            /**
+             * Starts At
+             * Format: date-time
+             */
+            starts_at: string;
+            state?: components["schemas"]["SessionState"] | null;
+            /** Title */
+            title: string;
+            /**
+             * Waitlisted
+             * @default false
+             */
+            waitlisted: boolean;
+        };
         /** ApprovalCheck */
         ApprovalCheck: {
             /** Approved */
@@ -2143,6 +2357,49 @@ export interface components {
             /** Learner Id */
             learner_id: string;
         };
+        /**
+         * AuditAction
+         * @enum {string}
+         */
+        AuditAction: "user.created" | "user.updated" | "user.deactivated" | "user.password_reset" | "users.imported" | "client.created" | "client.secret_rotated" | "client.revoked";
+        /** AuditEventPublic */
+        AuditEventPublic: {
+            action: components["schemas"]["AuditAction"];
+            /** Actor Id */
+            actor_id: string | null;
+            /** Actor Name */
+            actor_name: string;
+            /**
+             * At
+             * Format: date-time
+             */
+            at: string;
+            /** Details */
+            details: {
+                [key: string]: unknown;
+            };
+            /** Id */
+            id: number;
+            /** Request Id */
+            request_id: string | null;
+            /** Summary */
+            summary: string;
+            /** Target Id */
+            target_id: string | null;
+            /** Target Type */
+            target_type: string;
+        };
+        /** AuditPage */
+        AuditPage: {
+            /** Items */
+            items: components["schemas"]["AuditEventPublic"][];
+            /** Limit */
+            limit: number;
+            /** Offset */
+            offset: number;
+            /** Total */
+            total: number;
+        };
         /** Body_gateway-auth-client_token */
         "Body_gateway-auth-client_token": {
             /** Client Id */
@@ -2236,6 +2493,7 @@ export interface components {
              * @default false
              */
             dry_run: boolean;
+            from_timetable?: components["schemas"]["TimetableWindow"] | null;
             /**
              * Max Per Buddy
              * @default 2
@@ -3000,14 +3258,56 @@ export interface components {
             /** Tutor Id */
             tutor_id: string;
         };
+        /**
+         * OutboxMessagePublic
+         * @description A message without its payload (which may carry personal data).
+         */
+        OutboxMessagePublic: {
+            /** Attempts */
+            attempts: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Dead At */
+            dead_at: string | null;
+            /** Delivered At */
+            delivered_at: string | null;
+            /** Id */
+            id: number;
+            /** Key */
+            key: string;
+            /** Last Error */
+            last_error: string | null;
+            /**
+             * Next Attempt At
+             * Format: date-time
+             */
+            next_attempt_at: string;
+            /** Refusals */
+            refusals: number;
+            state: components["schemas"]["OutboxState"];
+            /** Topic */
+            topic: string;
+        };
+        /**
+         * OutboxState
+         * @enum {string}
+         */
+        OutboxState: "pending" | "dead" | "delivered";
         /** OutboxStats */
         OutboxStats: {
+            /** Dead */
+            dead: number;
             /** Delivered */
             delivered: number;
             /** Failing */
             failing: number;
             /** Last Error */
             last_error: string | null;
+            /** Oldest Pending Age Seconds */
+            oldest_pending_age_seconds: number | null;
             /** Oldest Pending At */
             oldest_pending_at: string | null;
             /** Pending */
@@ -3115,11 +3415,38 @@ export interface components {
             /** User Id */
             user_id: string;
         };
+        /** PersonName */
+        PersonName: {
+            /** Display Name */
+            display_name?: string | null;
+            /** User Id */
+            user_id: string;
+        };
         /**
          * Phase
          * @enum {string}
          */
         Phase: "before" | "after";
+        /**
+         * Placement
+         * @description One person's run of rotation days on one ward (dates in the faculty time zone, end inclusive).
+         */
+        Placement: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
+            /** User Id */
+            user_id: string;
+            /** Ward */
+            ward: string;
+        };
         /** PlacementRow */
         PlacementRow: {
             /**
@@ -3346,10 +3673,15 @@ export interface components {
             /** Reason */
             reason?: string | null;
         };
-        /** RecipientPublic */
+        /**
+         * RecipientPublic
+         * @description Supervisor view of one recipient (names never go into tutor-facing shapes).
+         */
         RecipientPublic: {
             /** Acknowledged At */
             acknowledged_at: string | null;
+            /** Display Name */
+            display_name?: string | null;
             /** Role */
             role: string;
             /** User Id */
@@ -3532,6 +3864,11 @@ export interface components {
              * @default []
              */
             attendee_ids: string[];
+            /**
+             * Attendees
+             * @default []
+             */
+            attendees: components["schemas"]["PersonName"][];
             /** Cohort */
             cohort?: string | null;
             /**
@@ -3554,6 +3891,11 @@ export interface components {
             topic_name: string;
             /** Tutor Ids */
             tutor_ids: string[];
+            /**
+             * Tutors
+             * @default []
+             */
+            tutors: components["schemas"]["PersonName"][];
         };
         /** SessionFactPublic */
         SessionFactPublic: {
@@ -3794,6 +4136,27 @@ export interface components {
             starts_at: string;
             /** Title */
             title: string;
+        };
+        /**
+         * TimetableWindow
+         * @description Learners whose placement starts in [start, end] get a buddy; placements from history_days before start are history.
+         */
+        TimetableWindow: {
+            /**
+             * End
+             * Format: date
+             */
+            end: string;
+            /**
+             * History Days
+             * @default 730
+             */
+            history_days: number;
+            /**
+             * Start
+             * Format: date
+             */
+            start: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -4185,6 +4548,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["JwksDocument"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "gateway-admin-list_audit_events": {
+        parameters: {
+            query?: {
+                actor_id?: string | null;
+                target_id?: string | null;
+                action?: components["schemas"]["AuditAction"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditPage"];
                 };
             };
             /** @description Bad request */
@@ -5588,6 +6031,234 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ClientToken"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "feedback-admin-get_outbox_stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxStats"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "feedback-admin-list_outbox_messages": {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["OutboxState"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMessagePublic"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "feedback-admin-replay_outbox_message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMessagePublic"];
                 };
             };
             /** @description Bad request */
@@ -11769,6 +12440,237 @@ export interface operations {
             };
         };
     };
+    "sessions-admin-list_outbox_messages": {
+        parameters: {
+            query?: {
+                state?: components["schemas"]["OutboxState"] | null;
+                limit?: number;
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMessagePublic"][];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "sessions-admin-replay_outbox_message": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                message_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OutboxMessagePublic"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "sessions-agenda-get_my_agenda": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Agenda"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     "sessions-bookings-list_my_bookings": {
         parameters: {
             query?: never;
@@ -14046,6 +14948,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipsPublic"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not authenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Invalid input */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    "sessions-timetable-list_placements": {
+        parameters: {
+            query: {
+                start: string;
+                end: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Placement"][];
                 };
             };
             /** @description Bad request */

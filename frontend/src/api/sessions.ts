@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { get, idempotencyKey, patch, path, post, type Schema } from "./http";
+import { del, get, idempotencyKey, patch, path, post, type Schema } from "./http";
 
 /* Sessions service: shapes mirror services/sessions/sessions/models.py. */
 export const SESSIONS = {
@@ -12,10 +12,13 @@ export const SESSIONS = {
   open: (id: number) => path("/api/sessions/sessions/{session_id}/open", { session_id: id }),
   myBookings: path("/api/sessions/bookings/me"),
   freebusy: path("/api/sessions/freebusy"),
+  agenda: path("/api/sessions/agenda"),
   feedUrl: path("/api/sessions/calendar/feed-url"),
   rotateFeedUrl: path("/api/sessions/calendar/feed-url/rotate"),
   freeSlots: path("/api/sessions/free-slots"),
   feeds: path("/api/sessions/feeds"),
+  feed: (id: number) => path("/api/sessions/feeds/{feed_id}", { feed_id: id }),
+  feedRefresh: (id: number) => path("/api/sessions/feeds/{feed_id}/refresh", { feed_id: id }),
   webhooks: path("/api/sessions/webhooks/endpoints"),
   webhookDeliveries: path("/api/sessions/webhooks/deliveries"),
   webhookToggle: (id: number, on: boolean) =>
@@ -37,8 +40,12 @@ export type Clash = { kind: string; title: string; starts_at: string; ends_at: s
 export type FeedUrl = Schema<"FeedUrl">;
 export type FreeSlot = Schema<"FreeSlot">;
 export type FreeBusy = Schema<"FreeBusy">;
+export type Agenda = Schema<"Agenda">;
+export type AgendaEntry = Schema<"AgendaEntry">;
 export type Owner = Schema<"Owner">;
 export type Feed = Schema<"FeedPublic">;
+export type FeedCreate = Schema<"FeedCreate">;
+export type OwnerType = Schema<"OwnerType">;
 export type WebhookEndpoint = Schema<"WebhookEndpointPublic"> & { secret?: string };
 export type WebhookDelivery = Schema<"WebhookDeliveryPublic">;
 
@@ -132,12 +139,11 @@ export function useUpdateSession() {
   });
 }
 
-/** Busy intervals of the signed-in user (timetable and sessions, without details). */
-export function useMyBusy(userId: string | null, start: string, end: string) {
+/** The signed-in user's own agenda: timetable items with their details, and the sessions they teach or attend. */
+export function useMyAgenda(start: string, end: string) {
   return useQuery({
-    queryKey: ["sessions", "freebusy", userId, start, end],
-    queryFn: ({ signal }) => get<FreeBusy[]>(SESSIONS.freebusy, { user_ids: userId, start, end }, signal),
-    enabled: userId !== null,
+    queryKey: ["sessions", "agenda", start, end],
+    queryFn: ({ signal }) => get<Agenda>(SESSIONS.agenda, { start, end }, signal),
   });
 }
 
@@ -160,6 +166,54 @@ export function useFreeSlots(params: { user_ids: string[]; start: string; end: s
 
 export function useFeeds() {
   return useQuery({ queryKey: sessionKeys.feeds, queryFn: ({ signal }) => get<Feed[]>(SESSIONS.feeds, undefined, signal) });
+}
+
+/** Put a feed the API just returned into the cached list (added or replaced). */
+function upsertFeed(list: Feed[] | undefined, feed: Feed): Feed[] | undefined {
+  if (!list) return list;
+  return list.some((f) => f.id === feed.id) ? list.map((f) => (f.id === feed.id ? feed : f)) : [...list, feed];
+}
+
+/**
+ * Register a timetable feed. The caller passes the Idempotency-Key so one
+ * submit attempt (and any retry of it) creates at most one feed.
+ */
+export function useCreateFeed() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: ({ data, key }: { data: FeedCreate; key: string }) => post<Feed>(SESSIONS.feeds, data, { "Idempotency-Key": key }),
+    onSuccess: (feed) => {
+      qc.setQueryData<Feed[]>(sessionKeys.feeds, (list) => upsertFeed(list, feed));
+      void qc.invalidateQueries({ queryKey: sessionKeys.feeds });
+    },
+  });
+}
+
+/** Fetch and import a feed now; answers with its new status (an import error is a status, not a failure). */
+export function useRefreshFeed() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => post<Feed>(SESSIONS.feedRefresh(id)),
+    onSuccess: (feed) => {
+      qc.setQueryData<Feed[]>(sessionKeys.feeds, (list) => upsertFeed(list, feed));
+      void qc.invalidateQueries({ queryKey: ["sessions", "agenda"] });
+      void qc.invalidateQueries({ queryKey: ["sessions", "free-slots"] });
+    },
+  });
+}
+
+/** Remove a feed and the timetable items it imported. */
+export function useDeleteFeed() {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: (id: number) => del<null>(SESSIONS.feed(id)),
+    onSuccess: (_, id) => {
+      qc.setQueryData<Feed[]>(sessionKeys.feeds, (list) => list?.filter((f) => f.id !== id));
+      void qc.invalidateQueries({ queryKey: sessionKeys.feeds });
+      void qc.invalidateQueries({ queryKey: ["sessions", "agenda"] });
+      void qc.invalidateQueries({ queryKey: ["sessions", "free-slots"] });
+    },
+  });
 }
 
 export function useWebhooks() {

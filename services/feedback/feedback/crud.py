@@ -4,7 +4,7 @@ import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, SQLModel, col, select
 
 from feedback.models import (
     AccuracyFlag,
@@ -33,10 +33,11 @@ from feedback.models import (
     SessionFact,
     SessionFactPublic,
 )
-from kit import outbox
+from kit import notifications, outbox
 from kit.auth import Principal
 from kit.db import utcnow
 from kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kit.notifications import NotificationRow
 
 SUSPENSION_TOPIC = "matching.suspension"
 TUTOR, ATTENDEE = "tutor", "attendee"
@@ -54,6 +55,7 @@ def record_session_completed(*, session: Session, key: str, event: SessionComple
     """Store (or correct) a completed session with its attendance; remember the key with its answer."""
     if event.ends_at <= event.starts_at:
         raise ValidationFailed("ends_at must be after starts_at", code="invalid_interval", field="body.ends_at")
+    names = _participant_names(event)
     fact = session.get(SessionFact, event.session_id)
     status_code = 200 if fact is not None else 201
     if fact is None:
@@ -65,14 +67,27 @@ def record_session_completed(*, session: Session, key: str, event: SessionComple
     session.add(fact)
     session.flush()
     for tutor_id in dict.fromkeys(event.tutor_ids):
-        session.add(Participant(session_id=fact.id, user_id=tutor_id, role=TUTOR))
+        session.add(Participant(session_id=fact.id, user_id=tutor_id, role=TUTOR, display_name=names.get((tutor_id, TUTOR))))
     for attendee_id in dict.fromkeys(event.attendee_ids):
-        session.add(Participant(session_id=fact.id, user_id=attendee_id, role=ATTENDEE))
+        session.add(Participant(session_id=fact.id, user_id=attendee_id, role=ATTENDEE, display_name=names.get((attendee_id, ATTENDEE))))
     session.flush()
     public = session_public(session=session, fact=fact)
     session.add(ProcessedEvent(key=key, status_code=status_code, body=public.model_dump_json()))
     session.commit()
     return status_code, public
+
+
+def _participant_names(event: SessionCompleted) -> dict[tuple[str, str], str | None]:
+    """Display names by (user id, role); a name for someone missing from the id lists is invalid input."""
+    names: dict[tuple[str, str], str | None] = {}
+    for role, ids, people, field in ((TUTOR, event.tutor_ids, event.tutors, "tutors"),
+                                     (ATTENDEE, event.attendee_ids, event.attendees, "attendees")):
+        for index, person in enumerate(people):
+            if person.user_id not in ids:
+                raise ValidationFailed(f"{person.user_id} is not listed in {field[:-1]}_ids", code="unknown_participant",
+                                       field=f"body.{field}.{index}.user_id")
+            names[(person.user_id, role)] = person.display_name
+    return names
 
 
 def session_public(*, session: Session, fact: SessionFact) -> SessionFactPublic:
@@ -268,32 +283,9 @@ def topic_names(*, session: Session, topic_ids: set[int]) -> dict[int, str]:
 # ---------- notifications ----------
 
 
-def notify(*, session: Session, user_id: str, kind: str, title: str, body: str, link: str | None) -> Notification:
-    """Add an in-app notification in the caller's transaction."""
-    notification = Notification(user_id=user_id, kind=kind, title=title, body=body, link=link)
-    session.add(notification)
-    return notification
-
-
-def list_notifications(*, session: Session, user_id: str, unread_only: bool = False, limit: int = 200) -> list[Notification]:
-    """The caller's notifications, newest first."""
-    query = select(Notification).where(Notification.user_id == user_id).order_by(col(Notification.id).desc()).limit(limit)
-    if unread_only:
-        query = query.where(col(Notification.read_at).is_(None))
-    return list(session.exec(query).all())
-
-
-def mark_notification_read(*, session: Session, user_id: str, notification_id: int) -> Notification:
-    """Mark one of the caller's notifications read (idempotent)."""
-    notification = session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user_id:
-        raise NotFound("No such notification", code="notification_not_found")
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        session.add(notification)
-        session.commit()
-        session.refresh(notification)
-    return notification
+def notify(*, session: Session, user_id: str, kind: str, title: str, body: str, link: str | None) -> NotificationRow:
+    """Add an in-app notification in the caller's transaction (flush to read its id)."""
+    return notifications.notify(session, model=Notification, user_id=user_id, kind=kind, title=title, body=body, link=link)
 
 
 # ---------- flags and errata ----------
@@ -424,6 +416,20 @@ def erratum_recipients(*, session: Session, erratum_id: int) -> list[ErratumReci
     return list(session.exec(query).all())
 
 
+def recipient_names(*, session: Session, erratum_id: int) -> dict[str, str]:
+    """Display names of an erratum's recipients, from the sessions it concerns (for supervisor views only)."""
+    sessions = select(ErratumSession.session_id).where(ErratumSession.erratum_id == erratum_id)
+    recipients = select(ErratumRecipient.user_id).where(ErratumRecipient.erratum_id == erratum_id)
+    rows = session.exec(
+        select(Participant.user_id, Participant.display_name)
+        .join(SessionFact, col(SessionFact.id) == Participant.session_id)
+        .where(col(Participant.session_id).in_(sessions), col(Participant.user_id).in_(recipients),
+               col(Participant.display_name).is_not(None))
+        .order_by(col(SessionFact.starts_at), col(Participant.role))
+    ).all()
+    return {user_id: name for user_id, name in rows if name}  # the latest session's name wins
+
+
 def acknowledge_erratum(*, session: Session, erratum_id: int, user_id: str) -> ErratumRecipient:
     """A recipient acknowledges an erratum (idempotent); its notification becomes read."""
     get_erratum(session=session, erratum_id=erratum_id)
@@ -521,7 +527,7 @@ def list_reflections(*, session: Session, session_id: str) -> list[Reflection]:
 
 def count_rows(*, session: Session) -> dict[str, int]:
     """Row counts (diagnostics for tests: bad input changes nothing)."""
-    tables = {"rating": Rating, "assessment": Assessment, "flag": AccuracyFlag, "erratum": Erratum, "notification": Notification}
+    tables: dict[str, type[SQLModel]] = {"rating": Rating, "assessment": Assessment, "flag": AccuracyFlag, "erratum": Erratum, "notification": Notification}
     return {name: int(session.exec(select(func.count()).select_from(model)).one()) for name, model in tables.items()}
 
 

@@ -11,6 +11,7 @@ from sqlmodel import Field, SQLModel
 
 import kit.outbox  # noqa: F401 - registers outbox_message with the metadata
 from kit.db import utcnow
+from kit.notifications import notification_model
 
 Score = int  # 1..5, validated by Field(ge=1, le=5)
 
@@ -41,12 +42,20 @@ class ProcessedEvent(SQLModel, table=True):
 # ---------- sessions and attendance ----------
 
 
+class PersonName(SQLModel):
+    user_id: str = Field(min_length=1, max_length=64)
+    display_name: str | None = Field(default=None, max_length=200)
+
+
 class SessionCompleted(SQLModel):
     session_id: str = Field(min_length=1, max_length=64)
     topic_id: int
     topic_name: str = Field(min_length=1, max_length=200)
     tutor_ids: list[str] = Field(min_length=1)
     attendee_ids: list[str] = []
+    # Display names of people in the id lists above (optional: older senders only send ids).
+    tutors: list[PersonName] = []
+    attendees: list[PersonName] = []
     format: str = Field(min_length=1, max_length=40)
     starts_at: datetime
     ends_at: datetime
@@ -75,6 +84,7 @@ class Participant(SQLModel, table=True):
     session_id: str = Field(foreign_key="session_fact.id", primary_key=True, max_length=64)
     user_id: str = Field(primary_key=True, max_length=64)
     role: str = Field(primary_key=True, max_length=20)  # "tutor" | "attendee"
+    display_name: str | None = Field(default=None, max_length=200)  # for supervisor views only
 
 
 class SessionAttendance(SQLModel):
@@ -317,7 +327,10 @@ class ErratumRecipient(SQLModel, table=True):
 
 
 class RecipientPublic(SQLModel):
+    """Supervisor view of one recipient (names never go into tutor-facing shapes)."""
+
     user_id: str
+    display_name: str | None = None
     role: str
     acknowledged_at: datetime | None
 
@@ -446,25 +459,7 @@ class ReflectionPublic(ReflectionBase):
 # ---------- notifications ----------
 
 
-class Notification(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: str = Field(max_length=64, index=True)
-    kind: str = Field(max_length=40)
-    title: str = Field(max_length=200)
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    link: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    read_at: datetime | None = None
-
-
-class NotificationPublic(SQLModel):
-    id: int
-    kind: str
-    title: str
-    body: str
-    link: str | None
-    created_at: datetime
-    read_at: datetime | None
+Notification = notification_model(kind_length=40, title_length=200)  # lengths as migrated
 
 
 # ---------- reports ----------

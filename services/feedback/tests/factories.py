@@ -62,14 +62,18 @@ class SessionSpec:
     cohort: str | None = "Y3"
     starts_at: datetime = field(default_factory=lambda: utcnow() - timedelta(hours=3))
     ends_at: datetime | None = None
+    names: dict[str, str] = field(default_factory=dict)  # display names sent along, as sessions does
 
     def payload(self) -> dict[str, Any]:
+        named = {"tutors": [{"user_id": i, "display_name": self.names[i]} for i in self.tutor_ids if i in self.names],
+                 "attendees": [{"user_id": i, "display_name": self.names[i]} for i in self.attendee_ids if i in self.names]}
         return {
             "session_id": self.session_id,
             "topic_id": self.topic_id,
             "topic_name": self.topic_name,
             "tutor_ids": self.tutor_ids,
             "attendee_ids": self.attendee_ids,
+            **{key: value for key, value in named.items() if value},
             "format": self.format,
             "starts_at": self.starts_at.isoformat(),
             "ends_at": (self.ends_at or self.starts_at + timedelta(hours=1, minutes=30)).isoformat(),
@@ -95,6 +99,7 @@ def completed_session(
     topic_id: int = 1,
     **overrides: Any,
 ) -> SessionSpec:
+    overrides.setdefault("names", {p.id: p.name for p in [*tutors, *attendees]})
     spec = SessionSpec(session_id=overrides.pop("session_id", new_id()), topic_id=topic_id,
                        tutor_ids=[t.id for t in tutors], attendee_ids=[a.id for a in attendees], **overrides)
     response = client.post(EVENTS, json=spec.payload(), headers=events_headers(auth))

@@ -25,10 +25,12 @@ class FakeMatching:
     def __init__(self, port: int) -> None:
         self.port = port
         self.received: list[dict[str, Any]] = []
+        self.status = 201  # what matching answers to a suspension
         self.server: ThreadingHTTPServer | None = None
 
     def start(self) -> None:
         received = self.received
+        fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
@@ -39,7 +41,7 @@ class FakeMatching:
                 elif self.path == SUSPENSIONS_PATH:
                     received.append({"key": self.headers.get("Idempotency-Key"), "auth": self.headers.get("Authorization"),
                                      "body": json.loads(raw)})
-                    self._send(201, {"ok": True})
+                    self._send(fake.status, {"ok": fake.status < 300})
                 else:
                     self._send(404, {})
 
@@ -142,3 +144,47 @@ def test_app_runs_the_outbox_relay_periodically() -> None:
     assert worker.name == "feedback-outbox"
     assert worker.interval == 1.5
     app.state.engine.dispose()
+
+
+def _confirm_with_suspension(client: TestClient, auth: Auth) -> None:
+    teacher, attendee = tutor(), learner()
+    spec = completed_session(client, auth, tutors=[teacher], attendees=[attendee], topic_id=12)
+    created = flag(client, auth, attendee, spec.session_id)
+    confirmed = client.post(f"/api/feedback/flags/{created['id']}/confirm", json={"correction": "c", "suspend_tutor": True},
+                            headers=supervisor().headers(auth))
+    assert confirmed.status_code == 201
+
+
+def _make_due(db: Session) -> None:
+    for row in db.exec(select(OutboxMessage)).all():
+        row.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.add(row)
+    db.commit()
+
+
+def test_suspension_matching_keeps_refusing_is_parked_as_dead(
+    client: TestClient, auth: Auth, engine: Engine, db: Session, fake_matching: FakeMatching
+) -> None:
+    _confirm_with_suspension(client, auth)
+    base = f"http://127.0.0.1:{fake_matching.port}"
+    service_client = matching_client(Settings(environment="test", matching_url=base, http_retries=1, http_timeout_seconds=2))
+    relay = make_relay(engine, service_client, max_refusals=2)
+    fake_matching.start()
+    try:
+        fake_matching.status = 503  # transient: retried, never parked
+        for _ in range(3):
+            assert relay.drain() == 0
+            _make_due(db)
+        assert _message(db).dead_at is None
+        fake_matching.status = 422  # refused for good: parked after the second refusal
+        for _ in range(3):
+            assert relay.drain() == 0
+            _make_due(db)
+    finally:
+        service_client.close()
+    message = _message(db)
+    assert message.dead_at is not None and message.delivered_at is None
+    assert (message.attempts, message.refusals) == (5, 2)
+    assert "matching answered 422" in (message.last_error or "")
+    assert len(fake_matching.received) == 5
+    assert relay.pending() == 0

@@ -11,6 +11,13 @@ from kit.errors import BadGateway, GatewayTimeout
 from kit.logging import current_request_id
 
 RETRYABLE_STATUS = {502, 503, 504}
+# 4xx answers that mean "not now" rather than "never": timeout, conflict, locked, too early, too many requests.
+TRY_LATER_STATUS = frozenset({408, 409, 423, 425, 429})
+
+
+def is_refusal(status_code: int) -> bool:
+    """A 4xx the receiver would give again to the same request (so retrying it as is cannot help)."""
+    return 400 <= status_code < 500 and status_code not in TRY_LATER_STATUS
 
 
 class ClientCredentials:

@@ -2,12 +2,14 @@
 
 import os
 from pathlib import Path
+from typing import Any
 
 from alembic import command
+from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import MetaData, pool
+from sqlalchemy import Column, MetaData, pool
 from sqlalchemy.engine import Engine
 
 from kit.db import make_engine
@@ -38,6 +40,29 @@ def current_revision(engine: Engine) -> str | None:
     """The revision the database is at."""
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def schema_drift(engine: Engine, metadata: MetaData) -> list[Any]:
+    """What autogenerate would still change in a migrated database to match the models (empty: they agree).
+
+    SQLite reflects an expression index (e.g. `created_at DESC`) without its expressions, so those indexes are
+    compared on PostgreSQL only.
+    """
+    unreflectable: set[str | None] = set()
+    if engine.dialect.name == "sqlite":
+        unreflectable = {
+            index.name
+            for table in metadata.tables.values()
+            for index in table.indexes
+            if not all(isinstance(expression, Column) for expression in index.expressions)
+        }
+
+    def include(_: Any, name: str | None, type_: str, *__: Any) -> bool:
+        return not (type_ == "index" and name in unreflectable)
+
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "include_object": include})
+        return list(compare_metadata(context, metadata))
 
 
 def run_env(target_metadata: MetaData) -> None:

@@ -2,7 +2,7 @@ import httpx
 import pytest
 
 from kit.errors import BadGateway
-from kit.http import ClientCredentials, ServiceClient
+from kit.http import ClientCredentials, ServiceClient, is_refusal
 from kit.logging import set_request_id
 
 
@@ -74,3 +74,9 @@ def test_caller_headers_are_merged() -> None:
     client.post("/x", json={}, headers={"Idempotency-Key": "k-9"}, bearer="tok")
     assert seen[0].headers["idempotency-key"] == "k-9"
     assert seen[0].headers["authorization"] == "Bearer tok"
+
+
+@pytest.mark.parametrize(("status", "refused"), [(400, True), (403, True), (404, True), (422, True), (408, False), (409, False),
+                                                 (423, False), (425, False), (429, False), (200, False), (500, False), (503, False)])
+def test_only_a_4xx_that_would_repeat_is_a_refusal(status: int, refused: bool) -> None:
+    assert is_refusal(status) is refused

@@ -2,13 +2,13 @@
 
 import csv
 import io
-from datetime import date
+from datetime import date, timedelta
 
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
 from kit.auth import Principal
-from kit.errors import ValidationFailed
+from kit.errors import BadGateway, ValidationFailed
 from matching import crud, rules
 from matching.core.config import Settings
 from matching.models import (
@@ -21,9 +21,13 @@ from matching.models import (
     Pairing,
     PairingStatus,
     PlacementRow,
+    TimetableWindow,
     TutorProfile,
 )
 from matching.pairings import pairing_event
+from matching.upstream import UpstreamError, Upstreams, describe, timetable_placements
+
+MAX_TIMETABLE_WINDOW_DAYS = 366
 
 
 def parse_rows(data: BuddyRequest) -> list[PlacementRow]:
@@ -45,10 +49,36 @@ def parse_rows(data: BuddyRequest) -> list[PlacementRow]:
     return rows
 
 
-def assign(*, session: Session, settings: Settings, data: BuddyRequest, actor: Principal) -> BuddyResult:
+def check_window(*, window: TimetableWindow) -> None:
+    """Refuse a reversed or oversized timetable window (history included, sessions reads at most about 3 years)."""
+    if window.end < window.start:
+        raise ValidationFailed("end must not be before start", code="invalid_window", field="body.from_timetable.end")
+    if (window.end - window.start).days > MAX_TIMETABLE_WINDOW_DAYS:
+        raise ValidationFailed(f"the window is limited to {MAX_TIMETABLE_WINDOW_DAYS} days", code="window_too_large", field="body.from_timetable.end")
+
+
+def timetable_rows(*, ups: Upstreams, window: TimetableWindow, bearer: str | None) -> list[PlacementRow]:
+    """Placements from the sessions timetable, from history_days before the window to its end (502 when unavailable)."""
+    try:
+        return timetable_placements(ups, start=window.start - timedelta(days=window.history_days), end=window.end, bearer=bearer)
+    except UpstreamError as exc:
+        raise BadGateway(f"the sessions timetable is unavailable ({describe(exc)}); nothing was changed", code="timetable_unavailable") from exc
+
+
+def merge_rows(*, given: list[PlacementRow], found: list[PlacementRow]) -> list[PlacementRow]:
+    """All rows once each (the same placement sent as a row and found in the timetable counts once)."""
+    unique = {(r.user_id, r.ward, r.start, r.end): r for r in [*given, *found]}
+    return list(unique.values())
+
+
+def assign(*, session: Session, settings: Settings, data: BuddyRequest, actor: Principal, ups: Upstreams) -> BuddyResult:
     """Pair each learner starting a placement with a near-peer who finished one on the same ward before it."""
     crud.get_open_topic(session=session, topic_id=data.topic_id, field="body.topic_id")
     rows = parse_rows(data)
+    window = data.from_timetable
+    if window is not None:
+        check_window(window=window)
+        rows = merge_rows(given=rows, found=timetable_rows(ups=ups, window=window, bearer=actor.token))
     people = sorted({r.user_id for r in rows})
     stages: dict[str, int] = {}
     for user_id, stage in session.exec(select(LearnerProfile.user_id, LearnerProfile.stage).where(col(LearnerProfile.user_id).in_(people))).all():
@@ -65,6 +95,8 @@ def assign(*, session: Session, settings: Settings, data: BuddyRequest, actor: P
     pairs: list[BuddyPair] = []
     unmatched: list[BuddyUnmatched] = []
     for row in sorted(rows, key=lambda r: (r.start, r.user_id)):
+        if window is not None and not window.start <= row.start <= window.end:
+            continue  # only history
         learner_stage = stages.get(row.user_id)
         if learner_stage is None or row.user_id in already:
             if learner_stage is None:

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
 
+from kit import notifications
 from kit.db import utcnow
 from kit.errors import Conflict, NotFound, ValidationFailed
 from matching import rules
@@ -314,25 +315,4 @@ def is_paused(profile: TutorProfile, today: date) -> bool:
 
 def notify(*, session: Session, user_id: str, kind: str, title: str, body: str, link: str | None = None) -> None:
     """Add an in-app notification in the caller's transaction."""
-    session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, link=link))
-
-
-def list_notifications(*, session: Session, user_id: str, unread_only: bool = False, limit: int = 100) -> list[Notification]:
-    """The user's notifications, newest first."""
-    query = select(Notification).where(Notification.user_id == user_id)
-    if unread_only:
-        query = query.where(col(Notification.read_at).is_(None))
-    return list(session.exec(query.order_by(col(Notification.id).desc()).limit(limit)).all())
-
-
-def mark_notification_read(*, session: Session, user_id: str, notification_id: int) -> Notification:
-    """Mark one of the user's notifications read (idempotent)."""
-    notification = session.get(Notification, notification_id)
-    if notification is None or notification.user_id != user_id:
-        raise NotFound("Notification not found", code="notification_not_found")
-    if notification.read_at is None:
-        notification.read_at = utcnow()
-        session.add(notification)
-        session.commit()
-        session.refresh(notification)
-    return notification
+    notifications.notify(session, model=Notification, user_id=user_id, kind=kind, title=title, body=body, link=link)

@@ -9,6 +9,7 @@ from pydantic import field_validator
 from sqlmodel import JSON, Column, Field, SQLModel, Text, UniqueConstraint
 
 from kit.db import utcnow
+from kit.notifications import notification_model
 
 MAX_STAGE = 12  # year 1-6, then resident years 7..12
 
@@ -461,25 +462,7 @@ class PairingEvent(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
 
 
-class Notification(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: str = Field(max_length=64, index=True)
-    kind: str = Field(max_length=50)
-    title: str = Field(max_length=200)
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    link: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    read_at: datetime | None = None
-
-
-class NotificationPublic(SQLModel):
-    id: int
-    kind: str
-    title: str
-    body: str
-    link: str | None
-    created_at: datetime
-    read_at: datetime | None
+Notification = notification_model(kind_length=50, title_length=200)  # lengths as migrated
 
 
 # --- cohort runs --------------------------------------------------------------------------------
@@ -573,10 +556,19 @@ class PlacementRow(SQLModel):
     end: date
 
 
+class TimetableWindow(SQLModel):
+    """Learners whose placement starts in [start, end] get a buddy; placements from history_days before start are history."""
+
+    start: date
+    end: date
+    history_days: int = Field(default=730, ge=0, le=730)
+
+
 class BuddyRequest(SQLModel):
     topic_id: int
     rows: list[PlacementRow] = []
     csv: str | None = Field(default=None, max_length=2_000_000)
+    from_timetable: TimetableWindow | None = None
     dry_run: bool = False
     max_per_buddy: int = Field(default=2, ge=1, le=20)
 

@@ -1,6 +1,6 @@
 """Calls to the sessions and feedback services on the suggestion path: short timeout, one attempt."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -12,8 +12,11 @@ from fastapi import FastAPI
 from kit.errors import AppError
 from kit.http import ClientCredentials, ServiceClient
 from matching.core.config import Settings
+from matching.models import PlacementRow
 
 WORK_START_HOUR, WORK_END_HOUR = 8, 20
+# Reading a whole faculty's placements is an admin command, not the suggestion path: it may take a while.
+TIMETABLE_TIMEOUT_SECONDS = 30.0
 UpstreamError = (AppError, httpx.HTTPError, ValueError, KeyError, TypeError)
 
 
@@ -126,3 +129,19 @@ def describe(exc: BaseException) -> str:
     if isinstance(exc, httpx.HTTPStatusError):
         return f"answered {exc.response.status_code}"
     return f"{type(exc).__name__}: {exc}"[:200]
+
+
+def timetable_placements(ups: Upstreams, *, start: date, end: date, bearer: str | None) -> list[PlacementRow]:
+    """Per-person placements overlapping [start, end] from the sessions timetable (raises on upstream trouble)."""
+    response = ups.sessions.get(
+        "/api/sessions/timetable/placements",
+        params={"start": start.isoformat(), "end": end.isoformat()},
+        bearer=None if ups.sessions.credentials else bearer,
+        timeout=TIMETABLE_TIMEOUT_SECONDS,
+    )
+    response.raise_for_status()
+    body = response.json()
+    if not isinstance(body, list):
+        raise ValueError("unexpected placements shape")
+    # Ward names are cut to what a placement row holds (sessions allows longer locations), the same way for everyone.
+    return [PlacementRow.model_validate({**row, "ward": str(row["ward"])[:200]}) for row in body]

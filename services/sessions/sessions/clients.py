@@ -2,10 +2,9 @@
 
 from typing import Any, Protocol
 
-import httpx
-
 from kit.errors import AppError, BadGateway
 from kit.http import ClientCredentials, ServiceClient
+from kit.outbox import check_delivery
 from sessions.core.config import Settings
 
 
@@ -46,16 +45,12 @@ class FeedbackSender:
     """Outbox handler: POST a completed session to feedback with the outbox key as Idempotency-Key."""
 
     def __init__(self, settings: Settings) -> None:
-        # kit's ServiceClient builds its own headers, so this sender uses httpx directly to add Idempotency-Key.
-        self.credentials = _credentials(settings)
-        self.http = httpx.Client(base_url=settings.feedback_url.rstrip("/"), timeout=settings.http_timeout_seconds)
+        self.client = ServiceClient(
+            settings.feedback_url, credentials=_credentials(settings), timeout=settings.http_timeout_seconds, retries=settings.http_retries
+        )
 
     def __call__(self, key: str, payload: dict[str, Any]) -> None:
-        headers = {"Idempotency-Key": key}
-        if self.credentials is not None:
-            headers["Authorization"] = f"Bearer {self.credentials.token(self.http)}"
-        response = self.http.post("/api/feedback/events/session-completed", json=payload, headers=headers)
-        if response.status_code == 401 and self.credentials is not None:
-            self.credentials.invalidate()
-        if response.status_code >= 300:
-            raise RuntimeError(f"feedback answered {response.status_code}: {response.text[:200]}")
+        response = self.client.post(
+            "/api/feedback/events/session-completed", json=payload, headers={"Idempotency-Key": key}, retry_writes=True
+        )
+        check_delivery(response, receiver="feedback")

@@ -16,7 +16,8 @@ from sessions.webhooks import WebhookRelay
 
 def outbox_relay(app: FastAPI) -> OutboxRelay:
     """The relay that delivers completed sessions to feedback."""
-    return OutboxRelay(app.state.engine, {FEEDBACK_TOPIC: FeedbackSender(app.state.settings)})
+    settings: Settings = app.state.settings
+    return OutboxRelay(app.state.engine, {FEEDBACK_TOPIC: FeedbackSender(settings)}, max_refusals=settings.outbox_max_refusals)
 
 
 def create_app(settings: Settings | None = None, *, run_workers: bool = True) -> FastAPI:

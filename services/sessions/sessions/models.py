@@ -1,14 +1,15 @@
 """Sessions tables and their API shapes."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import JSON, Column, Field, Index, SQLModel, Text, UniqueConstraint
 
 from kit.db import utcnow
+from kit.notifications import notification_model
 from kit.outbox import OutboxMessage
 
 __all__ = ["OutboxMessage"]
@@ -288,6 +289,15 @@ class MembershipsPublic(SQLModel):
     groups: dict[str, list[str]]
 
 
+class Placement(SQLModel):
+    """One person's run of rotation days on one ward (dates in the faculty time zone, end inclusive)."""
+
+    user_id: str
+    ward: str
+    start: date
+    end: date
+
+
 class BusyInterval(SQLModel):
     starts_at: datetime
     ends_at: datetime
@@ -303,6 +313,26 @@ class FreeSlot(SQLModel):
     ends_at: datetime
     window_minutes: int
     score: float
+
+
+class AgendaEntry(SQLModel):
+    id: str  # "timetable:<item id>" or "session:<session id>", stable within the agenda
+    kind: str  # the timetable item's kind (lecture, rotation, exam, on_call, other) or "session"
+    title: str
+    location: str | None
+    starts_at: datetime
+    ends_at: datetime
+    source: Literal["timetable", "session"]
+    session_id: int | None = None
+    role: Literal["tutor", "learner"] | None = None
+    state: SessionState | None = None
+    waitlisted: bool = False
+
+
+class Agenda(SQLModel):
+    start: datetime
+    end: datetime
+    entries: list[AgendaEntry]
 
 
 # --- feeds --------------------------------------------------------------------------------------
@@ -377,25 +407,7 @@ class FeedUrl(SQLModel):
     note: str | None = None
 
 
-class Notification(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: str = Field(max_length=64, index=True)
-    kind: str = Field(max_length=50)
-    title: str = Field(max_length=300)
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    link: str | None = Field(default=None, max_length=500)
-    created_at: datetime = Field(default_factory=utcnow)
-    read_at: datetime | None = None
-
-
-class NotificationPublic(SQLModel):
-    id: int
-    kind: str
-    title: str
-    body: str
-    link: str | None
-    created_at: datetime
-    read_at: datetime | None
+Notification = notification_model(kind_length=50, title_length=300)  # lengths as migrated
 
 
 WEBHOOK_EVENTS = ("session.created", "session.changed", "session.cancelled")
@@ -496,11 +508,3 @@ class IdempotencyRecord(SQLModel, table=True):
     status_code: int
     body: str = Field(sa_column=Column(Text, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, index=True)
-
-
-class OutboxStats(SQLModel):
-    pending: int
-    delivered: int
-    failing: int
-    oldest_pending_at: datetime | None
-    last_error: str | None

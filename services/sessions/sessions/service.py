@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from kit.auth import Principal, ensure
 from kit.db import utcnow
 from kit.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from kit.notifications import notify
 from kit.outbox import enqueue
 from sessions import webhooks
 from sessions.clients import ApprovalChecker
@@ -101,7 +102,7 @@ def _ensure_can_manage(*, session: Session, principal: Principal, item: Teaching
 
 
 def _notify(session: Session, *, user_id: str, kind: str, title: str, body: str, item: TeachingSession) -> None:
-    session.add(Notification(user_id=user_id, kind=kind, title=title, body=body, link=f"/sessions/{item.id}"))
+    notify(session, model=Notification, user_id=user_id, kind=kind, title=title, body=body, link=f"/sessions/{item.id}")
 
 
 def _event(session: Session, *, event: str, item: TeachingSession) -> None:
@@ -284,6 +285,9 @@ def complete_session(*, session: Session, principal: Principal, session_id: int,
             "topic_name": item.topic_name,
             "tutor_ids": [t.user_id for t in tutors],
             "attendee_ids": attendees,
+            # Names for supervisor views in feedback (the id lists above stay for older receivers).
+            "tutors": [{"user_id": t.user_id, "display_name": t.display_name} for t in tutors],
+            "attendees": [{"user_id": uid, "display_name": booked[uid].learner_name} for uid in attendees],
             "format": delivery_format(item),
             "starts_at": item.starts_at.isoformat(),
             "ends_at": item.ends_at.isoformat(),

@@ -5,13 +5,15 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy import Row, and_, bindparam, delete, literal, union_all
+from sqlalchemy import Row, String, and_, bindparam, cast, delete, literal, null, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from kit.db import utcnow
 from kit.errors import ValidationFailed
 from sessions.models import (
+    Agenda,
+    AgendaEntry,
     Booking,
     BookingStatus,
     BusyInterval,
@@ -54,7 +56,7 @@ def _timetable_query() -> Any:
         sa_select(members.c.group_type.label("t"), members.c.group_id.label("i")).where(members.c.user_id == uid),
     ).cte("owners")
     owned = and_(items.c.owner_type == owners.c.t, items.c.owner_id == owners.c.i)
-    fields = (items.c.id, items.c.kind, items.c.title, items.c.starts_at, items.c.ends_at, items.c.source)
+    fields = (items.c.id, items.c.kind, items.c.title, items.c.location, items.c.starts_at, items.c.ends_at, items.c.source)
     # Short items can only overlap if they start less than LONG_ITEM before the window, which keeps each
     # index range on (owner, starts_at) small; long items are few and looked up on their own.
     short = sa_select(*fields).select_from(owners.join(items, owned)).where(items.c.starts_at >= low, items.c.starts_at < end, items.c.ends_at > start)
@@ -62,7 +64,7 @@ def _timetable_query() -> Any:
     return union_all(short, long)
 
 
-def _sessions_query() -> Any:
+def _sessions_query(statuses: tuple[BookingStatus, ...]) -> Any:
     ts: Any = TeachingSession.__table__  # type: ignore[attr-defined]
     tutors: Any = SessionTutor.__table__  # type: ignore[attr-defined]
     bookings: Any = Booking.__table__  # type: ignore[attr-defined]
@@ -70,22 +72,28 @@ def _sessions_query() -> Any:
     uid: Any = bindparam("uid")
     start, end = bindparam("start", type_=when), bindparam("end", type_=when)
     live = and_(ts.c.state != SessionState.cancelled.value, ts.c.starts_at < end, ts.c.ends_at > start)
-    fields = (ts.c.id, ts.c.topic_name, ts.c.starts_at, ts.c.ends_at)
-    teaching = sa_select(*fields, literal("tutor").label("role")).select_from(ts.join(tutors, tutors.c.session_id == ts.c.id)).where(tutors.c.user_id == uid, live)
+    fields = (ts.c.id, ts.c.topic_name, ts.c.place, ts.c.online_url, ts.c.state, ts.c.starts_at, ts.c.ends_at)
+    teaching = (
+        sa_select(*fields, literal("tutor").label("role"), cast(null(), String(20)).label("booking_status"))
+        .select_from(ts.join(tutors, tutors.c.session_id == ts.c.id))
+        .where(tutors.c.user_id == uid, live)
+    )
     attending = (
-        sa_select(*fields, literal("learner").label("role"))
+        sa_select(*fields, literal("learner").label("role"), bookings.c.status.label("booking_status"))
         .select_from(ts.join(bookings, bookings.c.session_id == ts.c.id))
-        .where(bookings.c.learner_id == uid, bookings.c.status == BookingStatus.booked.value, live)
+        .where(bookings.c.learner_id == uid, bookings.c.status.in_([s.value for s in statuses]), live)
     )
     return union_all(teaching, attending)
 
 
 TIMETABLE_OVERLAPS = _timetable_query()
-SESSION_OVERLAPS = _sessions_query()
+SESSION_OVERLAPS = _sessions_query((BookingStatus.booked,))
+# The agenda also shows waitlisted places (flagged) so learners see what they are queueing for.
+AGENDA_SESSIONS = _sessions_query((BookingStatus.booked, BookingStatus.waitlisted))
 
 
 def timetable_overlaps(*, session: Session, user_id: str, start: datetime, end: datetime) -> list[Row[Any]]:
-    """Timetable items (id, kind, title, starts_at, ends_at, source) of the person, their cohorts and groups, overlapping [start, end)."""
+    """Timetable items (id, kind, title, location, starts_at, ends_at, source) of the person, their cohorts and groups, overlapping [start, end)."""
     rows = session.execute(TIMETABLE_OVERLAPS, {"uid": user_id, "start": start, "end": end, "low": start - LONG_ITEM}).all()
     unique = {row.id: row for row in rows}
     return sorted(unique.values(), key=lambda r: (r.starts_at, r.id))
@@ -94,7 +102,7 @@ def timetable_overlaps(*, session: Session, user_id: str, start: datetime, end: 
 def session_overlaps(
     *, session: Session, user_id: str, start: datetime, end: datetime, exclude_session_id: int | None = None
 ) -> list[Row[Any]]:
-    """Live sessions (id, topic_name, starts_at, ends_at, role) the person tutors or is booked on, overlapping [start, end)."""
+    """Live sessions (id, topic_name, place, online_url, state, starts_at, ends_at, role, booking_status) the person tutors or is booked on, overlapping [start, end)."""
     rows = session.execute(SESSION_OVERLAPS, {"uid": user_id, "start": start, "end": end}).all()
     unique = {row.id: row for row in rows if row.id != exclude_session_id}
     return sorted(unique.values(), key=lambda r: (r.starts_at, r.id))
@@ -113,6 +121,29 @@ def find_clashes(
         for r in session_overlaps(session=session, user_id=user_id, start=start, end=end, exclude_session_id=exclude_session_id)
     ]
     return clashes
+
+
+def agenda(*, session: Session, user_id: str, start: datetime, end: datetime) -> Agenda:
+    """The person's own timetable items and live sessions (booked, waitlisted or taught) overlapping [start, end), by start."""
+    entries = [
+        AgendaEntry(
+            id=f"timetable:{r.id}", kind=r.kind, title=r.title, location=r.location, starts_at=r.starts_at, ends_at=r.ends_at, source="timetable"
+        )
+        for r in timetable_overlaps(session=session, user_id=user_id, start=start, end=end)
+    ]
+    rows = session.execute(AGENDA_SESSIONS, {"uid": user_id, "start": start, "end": end}).all()
+    taught = {r.id: r for r in rows if r.role == "tutor"}
+    unique = taught | {r.id: r for r in rows if r.id not in taught}
+    entries += [
+        AgendaEntry(
+            id=f"session:{r.id}", kind="session", title=r.topic_name, location=r.place or ("online" if r.online_url else None),
+            starts_at=r.starts_at, ends_at=r.ends_at, source="session", session_id=r.id, role=r.role, state=r.state,
+            waitlisted=r.booking_status == BookingStatus.waitlisted.value,
+        )
+        for r in unique.values()
+    ]
+    entries.sort(key=lambda e: (e.starts_at, e.ends_at, e.id))
+    return Agenda(start=start, end=end, entries=entries)
 
 
 def _merge(intervals: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:

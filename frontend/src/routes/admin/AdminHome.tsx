@@ -11,6 +11,7 @@ export function AdminHome() {
           { to: "runs", title: t("runs.title"), body: t("runs.card") },
           { to: "users", title: t("users.title"), body: t("users.card") },
           { to: "integrations", title: t("integrations.title"), body: t("integrations.card") },
+          { to: "audit", title: t("audit.title"), body: t("audit.card") },
         ]}
       />
     </Page>

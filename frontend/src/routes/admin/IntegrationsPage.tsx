@@ -2,11 +2,12 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useClients, useCreateClient, useRevokeClient, useRotateSecret, useScopes, useUserNames } from "../../api/admin";
 import { useCreateExclusion, useDeleteExclusion, useExclusions } from "../../api/matching";
-import { useCreateWebhook, useFeeds, useReplayDelivery, useToggleWebhook, useWebhookDeliveries, useWebhooks, type WebhookEndpoint } from "../../api/sessions";
+import { useCreateWebhook, useReplayDelivery, useToggleWebhook, useWebhookDeliveries, useWebhooks, type WebhookEndpoint } from "../../api/sessions";
 import { Page } from "../../components/Page";
 import { CheckboxGroup, CopyButton, ErrorAlert, QueryView, TextAreaField, useFormErrors } from "../../components/forms";
 import { TextField } from "../../components/TextField";
 import { useFormat } from "../../lib/useFormat";
+import { FeedsPanel } from "./FeedsPanel";
 
 /** Machine clients, timetable feeds, webhooks, exclusions: the plumbing an admin looks after. */
 export default function IntegrationsPage() {
@@ -15,7 +16,7 @@ export default function IntegrationsPage() {
     <Page title={t("integrations.title")} subtitle={t("integrations.lead")}>
       <div className="stack">
         <Clients />
-        <Feeds />
+        <FeedsPanel />
         <Webhooks />
         <Exclusions />
       </div>
@@ -107,47 +108,6 @@ function Clients() {
           {t("integrations.createClient")}
         </button>
       </form>
-    </section>
-  );
-}
-
-function Feeds() {
-  const { t } = useTranslation();
-  const fmt = useFormat();
-  const feeds = useFeeds();
-  return (
-    <section className="panel" aria-labelledby="feeds">
-      <h2 className="panel__title" id="feeds">
-        {t("integrations.feeds")}
-      </h2>
-      <QueryView query={feeds}>
-        {(list) =>
-          list.length === 0 ? (
-            <p className="muted">{t("integrations.noFeeds")}</p>
-          ) : (
-            <ul className="list">
-              {list.map((f) => (
-                <li key={f.id} className="card">
-                  <div className="card__head">
-                    <strong>{f.name}</strong>
-                    <span className={`status status--${f.status === "ok" ? "ok" : f.status === "error" ? "bad" : "warn"}`}>{t(`feedStatus.${f.status}`, { defaultValue: f.status })}</span>
-                  </div>
-                  <p className="muted">
-                    {f.owner.type}:{f.owner.id} · {t("integrations.events", { count: f.event_count })}
-                    {f.last_success_at ? ` · ${t("integrations.lastOk", { date: fmt.dateTime(f.last_success_at) })}` : ""}
-                  </p>
-                  {f.last_error ? (
-                    <p className="field__error">
-                      {f.last_error.line ? t("integrations.line", { line: f.last_error.line }) : ""} {f.last_error.reason}
-                    </p>
-                  ) : null}
-                  {f.warnings.length ? <p className="muted">{f.warnings.join(" · ")}</p> : null}
-                </li>
-              ))}
-            </ul>
-          )
-        }
-      </QueryView>
     </section>
   );
 }

@@ -6,6 +6,7 @@ import { AdminHome } from "./AdminHome";
 const RunsPage = lazy(() => import("./RunsPage"));
 const UsersPage = lazy(() => import("./UsersPage"));
 const IntegrationsPage = lazy(() => import("./IntegrationsPage"));
+const AuditPage = lazy(() => import("./AuditPage"));
 
 /** The admin area: lazy-loaded as one chunk. */
 export default function AdminArea() {
@@ -15,6 +16,7 @@ export default function AdminArea() {
       <Route path="runs" element={<RunsPage />} />
       <Route path="users" element={<UsersPage />} />
       <Route path="integrations" element={<IntegrationsPage />} />
+      <Route path="audit" element={<AuditPage />} />
       <Route path="*" element={<NotFoundPage />} />
     </Routes>
   );

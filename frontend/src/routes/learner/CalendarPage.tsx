@@ -1,94 +1,80 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { useFeedUrl, useMyBookings, useMyBusy, useSessions } from "../../api/sessions";
-import { useAuth } from "../../auth/AuthContext";
+import { useFeedUrl, useMyAgenda, type AgendaEntry } from "../../api/sessions";
 import { Page } from "../../components/Page";
-import { CopyButton, ErrorAlert, QueryView } from "../../components/forms";
-import { Spinner } from "../../components/Loader";
+import { CopyButton, QueryView } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 const DAY = 86_400_000;
 
-interface AgendaItem {
-  key: string;
-  title: string;
-  detail: string;
-  starts_at: string;
-  ends_at: string;
-  session: boolean;
-}
-
-/** Overlap test for intervals given as ISO strings. */
-function overlaps(a: { starts_at: string; ends_at: string }, b: { starts_at: string; ends_at: string }) {
-  return new Date(a.starts_at) < new Date(b.ends_at) && new Date(b.starts_at) < new Date(a.ends_at);
-}
-
 export default function CalendarPage() {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const { user } = useAuth();
-  const me = user ? String(user.id) : null;
   const [{ start, end }] = useState(() => {
     const from = new Date();
     from.setHours(0, 0, 0, 0);
     return { start: from.toISOString(), end: new Date(from.getTime() + 14 * DAY).toISOString() };
   });
-  const sessions = useSessions({ start, end });
-  const bookings = useMyBookings();
-  const busy = useMyBusy(me, start, end);
+  const agenda = useMyAgenda(start, end);
   const feed = useFeedUrl();
 
-  const booked = new Set((bookings.data ?? []).filter((b) => b.status !== "cancelled").map((b) => b.session_id));
-  const mine = (sessions.data ?? []).filter(
-    (s) => s.state !== "cancelled" && (booked.has(s.id) || s.tutors.some((tu) => tu.user_id === me)),
-  );
-  const items: AgendaItem[] = [
-    ...mine.map((s) => ({
-      key: `s${s.id}`,
-      title: s.topic_name,
-      detail: [t("itemKind.session"), s.place].filter(Boolean).join(" · "),
-      starts_at: s.starts_at,
-      ends_at: s.ends_at,
-      session: true,
-    })),
-    // Busy blocks that are not one of our sessions come from the timetable (lectures, rotations, on call).
-    ...(busy.data?.[0]?.busy ?? [])
-      .filter((b) => !mine.some((s) => overlaps(s, b)))
-      .map((b, i) => ({ key: `b${i}`, title: t("calendar.busy"), detail: t("calendar.timetable"), starts_at: b.starts_at, ends_at: b.ends_at, session: false })),
-  ].sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+  /** Entries by day; one that began before the window (a rotation, say) is listed on the first day. */
+  const byDay = (entries: AgendaEntry[]) => {
+    const days = new Map<string, AgendaEntry[]>();
+    for (const entry of entries) {
+      const key = fmt.longDate(new Date(entry.starts_at) < new Date(start) ? start : entry.starts_at);
+      days.set(key, [...(days.get(key) ?? []), entry]);
+    }
+    return [...days.entries()];
+  };
 
-  const days = new Map<string, AgendaItem[]>();
-  for (const item of items) {
-    const key = fmt.longDate(item.starts_at);
-    days.set(key, [...(days.get(key) ?? []), item]);
-  }
+  const sameDay = (entry: AgendaEntry) => fmt.longDate(entry.starts_at) === fmt.longDate(entry.ends_at);
+
+  const details = (entry: AgendaEntry) => {
+    const parts =
+      entry.source === "session"
+        ? [
+            t("itemKind.session"),
+            entry.role === "tutor" ? t("calendar.teaching") : t("calendar.attending"),
+            entry.waitlisted ? t("calendar.waitlisted") : null,
+            entry.state === "draft" ? t("sessionState.draft") : null,
+            entry.location === "online" ? t("calendar.online") : entry.location,
+          ]
+        : [t(`itemKind.${entry.kind}`, { defaultValue: entry.kind }), entry.location];
+    return parts.filter(Boolean).join(" · ");
+  };
 
   return (
     <Page title={t("calendar.title")} subtitle={t("calendar.lead")}>
-      {sessions.isLoading || bookings.isLoading ? <Spinner /> : null}
-      <ErrorAlert error={sessions.error ?? bookings.error ?? undefined} />
-      {busy.error ? <p className="notice">{t("calendar.noTimetable")}</p> : null}
-      {!sessions.isLoading && items.length === 0 ? <p className="muted">{t("calendar.empty")}</p> : null}
-      <div className="agenda">
-        {[...days.entries()].map(([day, list]) => (
-          <section key={day} className="agenda__day" aria-label={day}>
-            <h2 className="agenda__date">{day}</h2>
-            <ul className="list">
-              {list.map((item) => (
-                <li key={item.key} className={`agenda__item agenda__item--${item.session ? "session" : "timetable"}`}>
-                  <span className="agenda__time">
-                    {fmt.time(item.starts_at)}–{fmt.time(item.ends_at)}
-                  </span>
-                  <span>
-                    <strong>{item.title}</strong>
-                    <span className="muted"> · {item.detail}</span>
-                  </span>
-                </li>
+      <QueryView query={agenda}>
+        {(data) =>
+          data.entries.length === 0 ? (
+            <p className="muted">{t("calendar.empty")}</p>
+          ) : (
+            <div className="agenda">
+              {byDay(data.entries).map(([day, list]) => (
+                <section key={day} className="agenda__day" aria-label={day}>
+                  <h2 className="agenda__date">{day}</h2>
+                  <ul className="list">
+                    {list.map((entry) => (
+                      <li key={entry.id} className={`agenda__item agenda__item--${entry.source}`}>
+                        <span className="agenda__time">
+                          <time dateTime={entry.starts_at}>{sameDay(entry) ? fmt.time(entry.starts_at) : fmt.dateTime(entry.starts_at)}</time>–
+                          <time dateTime={entry.ends_at}>{sameDay(entry) ? fmt.time(entry.ends_at) : fmt.dateTime(entry.ends_at)}</time>
+                        </span>
+                        <span>
+                          <strong>{entry.title}</strong>
+                          <span className="muted"> · {details(entry)}</span>
+                        </span>
+                      </li>
+                    ))}
+                  </ul>
+                </section>
               ))}
-            </ul>
-          </section>
-        ))}
-      </div>
+            </div>
+          )
+        }
+      </QueryView>
 
       <section className="panel" aria-labelledby="feed-title">
         <h2 className="panel__title" id="feed-title">

@@ -1,8 +1,9 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useLearnerProfile } from "../../api/matching";
 import { useBook, useCancelBooking, useMyBookings, useSessions, type Booking, type TeachingSession } from "../../api/sessions";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView } from "../../components/forms";
+import { ErrorAlert, QueryView, SelectField } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 import { CheckInForm } from "./SessionFeedbackPage";
 
@@ -10,8 +11,16 @@ export default function SessionsPage() {
   const { t } = useTranslation();
   const [start] = useState(() => new Date().toISOString());
   const all = useSessions({ start });
+  const profile = useLearnerProfile();
+  const [topicFilter, setTopicFilter] = useState("all");
   // Learners see what they can book: open or full (waitlist) sessions.
-  const sessions = { ...all, data: all.data?.filter((s) => s.state === "open" || s.state === "full") };
+  const bookable = all.data?.filter((s) => s.state === "open" || s.state === "full");
+  const wanted = new Set((profile.data?.topics ?? []).map((w) => w.topic_id));
+  const topics = [...new Map((bookable ?? []).map((s) => [s.topic_id, s.topic_name])).entries()].sort((a, b) => a[1].localeCompare(b[1]));
+  const shown = bookable?.filter((s) =>
+    topicFilter === "all" ? true : topicFilter === "mine" ? wanted.has(s.topic_id) : String(s.topic_id) === topicFilter,
+  );
+  const sessions = { ...all, data: shown };
   const bookings = useMyBookings();
   const book = useBook();
   const cancel = useCancelBooking();
@@ -21,6 +30,19 @@ export default function SessionsPage() {
   return (
     <Page title={t("sessions.title")} subtitle={t("sessions.lead")}>
       <ErrorAlert error={book.error ?? cancel.error ?? undefined} />
+      {topics.length > 1 ? (
+        <div className="row row--end">
+          <SelectField label={t("sessions.filterTopic")} name="topic" value={topicFilter} onChange={(e) => setTopicFilter(e.target.value)}>
+            <option value="all">{t("sessions.allTopics")}</option>
+            {wanted.size ? <option value="mine">{t("sessions.myTopics")}</option> : null}
+            {topics.map(([id, name]) => (
+              <option key={id} value={String(id)}>
+                {name}
+              </option>
+            ))}
+          </SelectField>
+        </div>
+      ) : null}
       <QueryView query={sessions}>
         {(list) =>
           list.length === 0 ? (

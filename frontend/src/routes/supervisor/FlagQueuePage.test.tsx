@@ -37,12 +37,16 @@ describe("<FlagQueuePage>", () => {
     expect(sorted.map((f) => f.id)).toEqual([2, 3, 1]);
   });
 
-  it("confirms a flag with a correction and shows who has not acknowledged yet", async () => {
+  it("confirms a flag with a correction and shows who has not acknowledged yet, by name", async () => {
     const erratum = {
       id: 9, flag_id: 1, topic_id: 7, topic_name: "Heart murmurs", tutor_id: "t-1", quote: "Statement 1", correction: "The right statement",
       session_ids: ["4"], created_at: "2026-01-02T10:00:00Z", suspend_tutor: false,
-      recipients: [{ user_id: "u-9", role: "attendee", acknowledged_at: null }, { user_id: "t-1", role: "tutor", acknowledged_at: "2026-01-02T11:00:00Z" }],
-      pending: ["u-9"],
+      recipients: [
+        { user_id: "u-7", display_name: null, role: "attendee", acknowledged_at: null },
+        { user_id: "u-9", display_name: "Lina Haddad", role: "attendee", acknowledged_at: null },
+        { user_id: "t-1", display_name: "Inès Moreau", role: "tutor", acknowledged_at: "2026-01-02T11:00:00Z" },
+      ],
+      pending: ["u-7", "u-9"],
     };
     let open = [flag(1, true, "2026-01-01T00:00:00Z")];
     const mock = mockFetch({
@@ -63,8 +67,12 @@ describe("<FlagQueuePage>", () => {
     await user.type(within(card).getByLabelText("Correction"), "The right statement");
     await user.click(within(card).getByRole("button", { name: "Send erratum" }));
     const sentSection = (await screen.findByRole("heading", { name: "Just sent" })).closest("section")!;
-    expect(await within(sentSection).findByText("1 of 2 have acknowledged.")).toBeInTheDocument();
-    expect(within(sentSection).getByText("1 has not acknowledged yet")).toBeInTheDocument();
+    expect(await within(sentSection).findByText("1 of 3 have acknowledged.")).toBeInTheDocument();
+    expect(within(sentSection).getByText("2 have not acknowledged yet")).toBeInTheDocument();
+    // Names, not user ids (the id only when the name is unknown); who acknowledged is not listed.
+    expect(within(sentSection).getByText("Lina Haddad (attendee)")).toBeInTheDocument();
+    expect(within(sentSection).getByText("u-7 (attendee)")).toBeInTheDocument();
+    expect(within(sentSection).queryByText(/u-9|Inès Moreau/)).not.toBeInTheDocument();
     expect(await screen.findByText("Nothing here.")).toBeInTheDocument();
     const sent = mock.calls.find((c) => c.path === "/api/feedback/flags/1/confirm");
     expect(JSON.parse(sent!.body!)).toEqual({ correction: "The right statement", suspend_tutor: false, reason: null, session_ids: ["4"] });

@@ -195,7 +195,7 @@ function ErratumStatus({ id }: { id: number }) {
                   .filter((r) => r.acknowledged_at === null)
                   .map((r) => (
                     <li key={r.user_id}>
-                      {r.user_id} ({t(`erratum.role.${r.role}`, { defaultValue: r.role })})
+                      {r.display_name ?? r.user_id} ({t(`erratum.role.${r.role}`, { defaultValue: r.role })})
                     </li>
                   ))}
               </ul>

@@ -18,3 +18,5 @@ class Settings(ServiceSettings):
     # Weight m of the global mean in the quality score: (n*mean_t + m*global)/(n+m).
     quality_prior_weight: float = 10.0
     outbox_interval_seconds: float = 5.0
+    # Permanent refusals (4xx) of an outbox message before it is parked as dead (docs/feedback.md).
+    outbox_max_refusals: int = 5

@@ -11,10 +11,13 @@ from kit.auth import AdminUser, SignedInUser, require
 from kit.config import ServiceSettings
 from kit.db import get_session
 from kit.errors import Conflict
+from kit.notifications import notification_model, notifications_router
 from kit.outbox import enqueue
+from kit.outbox_admin import outbox_admin_router
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 router = APIRouter(prefix="/api/sample/things", tags=["things"])
+Notification = notification_model(kind_length=50, title_length=200)
 
 
 class ThingCreate(BaseModel):
@@ -52,4 +55,4 @@ def queue_event(data: ThingCreate, user: SignedInUser, session: Session = Depend
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:
-    return create_service_app(settings, title="sample", description="kit test app", migrations=MIGRATIONS, routers=[router], run_workers=False)
+    return create_service_app(settings, title="sample", description="kit test app", migrations=MIGRATIONS, routers=[router, outbox_admin_router("sample"), notifications_router("sample", model=Notification)], run_workers=False)

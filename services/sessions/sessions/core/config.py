@@ -24,6 +24,8 @@ class Settings(ServiceSettings):
     feed_window_future_days: int = 400
 
     outbox_interval_seconds: float = 5.0
+    # Permanent refusals (4xx) of an outbox message before it is parked as dead (docs/sessions.md).
+    outbox_max_refusals: int = 5
     webhook_interval_seconds: float = 5.0
     webhook_timeout_seconds: float = 10.0
     # Items longer than this are looked up separately by the clash check (see docs/sessions.md).

@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
 from feedback.api.routes import (
+    admin,
     assessments,
     endorsements,
     errata,
@@ -23,4 +24,5 @@ ROUTERS: list[APIRouter] = [
     portfolio.router,
     reports.router,
     reports.quality_router,
+    admin.router,
 ]

@@ -12,9 +12,11 @@ router = APIRouter(prefix="/api/feedback/errata", tags=["errata"])
 def erratum_detail(*, session: Session, erratum_id: int) -> ErratumDetail:
     erratum = crud.get_erratum(session=session, erratum_id=erratum_id)
     recipients = crud.erratum_recipients(session=session, erratum_id=erratum_id)
+    names = crud.recipient_names(session=session, erratum_id=erratum_id)
     return ErratumDetail.model_validate(erratum, update={
         "session_ids": crud.erratum_sessions(session=session, erratum_id=erratum_id),
-        "recipients": [RecipientPublic.model_validate(r, from_attributes=True) for r in recipients],
+        "recipients": [RecipientPublic.model_validate(r, from_attributes=True, update={"display_name": names.get(r.user_id)})
+                       for r in recipients],
         "pending": [r.user_id for r in recipients if r.acknowledged_at is None],
     })
 

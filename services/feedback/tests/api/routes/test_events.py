@@ -1,5 +1,5 @@
 from fastapi.testclient import TestClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from feedback.models import Participant, SessionFact
 from kit.pytest_plugin import Auth
@@ -57,3 +57,23 @@ def test_missing_key_and_bad_interval_change_nothing(client: TestClient, auth: A
     assert count(db, SessionFact) == 0
     # The key was not consumed by the refused attempt.
     assert client.post(EVENTS, json=spec.payload(), headers=events_headers(auth, "k-bad")).status_code == 201
+
+
+def test_display_names_are_stored_for_supervisors(client: TestClient, auth: Auth, db: Session) -> None:
+    teacher, one, two = tutor(), learner(), learner()
+    spec = SessionSpec(session_id=new_id(), topic_id=7, tutor_ids=[teacher.id], attendee_ids=[one.id, two.id],
+                       names={teacher.id: teacher.name, one.id: one.name})  # two's name unknown to the sender
+    response = client.post(EVENTS, json=spec.payload(), headers=events_headers(auth))
+    assert response.status_code == 201, response.text
+    assert one.name not in response.text and teacher.name not in response.text
+    stored = {(p.user_id, p.role): p.display_name for p in db.exec(select(Participant)).all()}
+    assert stored == {(teacher.id, "tutor"): teacher.name, (one.id, "attendee"): one.name, (two.id, "attendee"): None}
+
+
+def test_name_of_someone_not_listed_is_refused_and_changes_nothing(client: TestClient, auth: Auth, db: Session) -> None:
+    spec = _spec()
+    body = spec.payload() | {"attendees": [{"user_id": spec.attendee_ids[0], "display_name": "A"}, {"user_id": new_id(), "display_name": "B"}]}
+    bad = client.post(EVENTS, json=body, headers=events_headers(auth, "k-names"))
+    assert bad.status_code == 422
+    assert (bad.json()["code"], bad.json()["details"][0]["field"]) == ("unknown_participant", "body.attendees.1.user_id")
+    assert count(db, SessionFact) == 0 and count(db, Participant) == 0

@@ -90,6 +90,8 @@ def test_erratum_reaches_every_attendee_of_every_affected_session(client: TestCl
     erratum = confirmed.json()
     expected = {p.id for p in first + second} | {teacher.id}
     assert {r["user_id"] for r in erratum["recipients"]} == expected
+    # Supervisors see who the recipients are by name (names came with the completed-session events).
+    assert {r["user_id"]: r["display_name"] for r in erratum["recipients"]} == {p.id: p.name for p in [*first, *second, teacher]}
     assert set(erratum["pending"]) == expected
     assert sorted(erratum["session_ids"]) == sorted([s1.session_id, s2.session_id])
     for person in [*first, *second, teacher]:
@@ -105,6 +107,8 @@ def test_erratum_reaches_every_attendee_of_every_affected_session(client: TestCl
     assert client.post(f"/api/feedback/errata/{erratum['id']}/acknowledge", headers=third[0].headers(auth)).json()["code"] == "not_a_recipient"
     detail = client.get(f"/api/feedback/errata/{erratum['id']}", headers=boss.headers(auth)).json()
     assert set(detail["pending"]) == expected - {first[0].id}
+    waiting = [r for r in detail["recipients"] if r["acknowledged_at"] is None]
+    assert {r["display_name"] for r in waiting} == {p.name for p in [*first, *second, teacher] if p is not first[0]}
     notes = client.get("/api/feedback/notifications", headers=first[0].headers(auth)).json()
     assert next(n for n in notes if n["kind"] == "erratum")["read_at"] is not None
     assert client.get(f"/api/feedback/errata/{erratum['id']}", headers=teacher.headers(auth)).status_code == 403

@@ -41,7 +41,10 @@ def test_anonymity_holds_in_every_tutor_facing_response(client: TestClient, auth
         for rater in raters:
             for secret in (rater.id, rater.name, rater.name.split()[0]):
                 assert secret not in response.text, (path, secret)
-    # Supervisors, on the other hand, see who wrote what.
+    assert client.get(f"/api/feedback/errata/{erratum['id']}", headers=teacher.headers(auth)).status_code == 403
+    # Supervisors, on the other hand, see who wrote what, and who the erratum's recipients are by name.
+    recipients = client.get(f"/api/feedback/errata/{erratum['id']}", headers=boss.headers(auth)).json()["recipients"]
+    assert {r["display_name"] for r in recipients} == {raters[0].name, raters[1].name, teacher.name}
     full = client.get(f"/api/feedback/sessions/{spec.session_id}/ratings", headers=boss.headers(auth))
     assert raters[0].name in full.text and raters[1].id in full.text
 

@@ -1,3 +1,4 @@
+import tests.sample.app  # noqa: F401 - registers the notification table
 from sqlmodel import SQLModel
 
 import kit.outbox  # noqa: F401 - registers the outbox table

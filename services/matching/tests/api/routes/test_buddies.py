@@ -1,8 +1,16 @@
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
+from kit.http import ServiceClient
 from kit.pytest_plugin import Auth
 from matching.models import Pairing, TopicKind
+from matching.upstream import Upstreams
 from tests import factories as f
 
 ADMIN = {"roles": ["admin"]}
@@ -66,3 +74,103 @@ def test_buddies_bad_inputs(client: TestClient, auth: Auth, db: Session) -> None
     assert (unknown.status_code, unknown.json()["code"]) == (404, "topic_not_found")
     assert client.post("/api/matching/buddies", json={"topic_id": topic_id, "csv": CSV}, headers=auth.user(roles=["supervisor"])).status_code == 403
     assert db.exec(select(Pairing)).all() == []
+
+
+MARCH = {"start": "2026-03-01", "end": "2026-03-31"}
+TIMETABLE = [
+    {"user_id": "P1", "ward": "Cardiology", "start": "2026-01-05", "end": "2026-02-27"},
+    {"user_id": "L1", "ward": "Cardiology", "start": "2026-03-02", "end": "2026-04-30"},
+    {"user_id": "L3", "ward": "Cardiology", "start": "2026-06-01", "end": "2026-06-30"},
+]
+
+
+def sessions_timetable(app: FastAPI, monkeypatch: pytest.MonkeyPatch, answer: Callable[[httpx.Request], httpx.Response]) -> list[httpx.Request]:
+    """Matching's sessions client talks to `answer` instead; returns the requests it received."""
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return answer(request)
+
+    ups = Upstreams(app.state.settings)
+    ups.sessions = ServiceClient("http://sessions", transport=httpx.MockTransport(handler), retries=1)
+    monkeypatch.setattr(app.state, "upstreams", ups, raising=False)
+    return seen
+
+
+def placements(rows: list[dict[str, Any]]) -> Callable[[httpx.Request], httpx.Response]:
+    return lambda request: httpx.Response(200, json=rows)
+
+
+def test_buddies_from_the_timetable_window(client: TestClient, auth: Auth, db: Session, app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    topic_id = world(db)
+    seen = sessions_timetable(app, monkeypatch, placements(TIMETABLE))
+    admin = auth.user(**ADMIN)
+    body = client.post("/api/matching/buddies", json={"topic_id": topic_id, "from_timetable": MARCH, "dry_run": True}, headers=admin).json()
+    # Only L1 starts in March: P1 is history, L3 starts later; neither is assigned nor reported.
+    assert [(p["learner_id"], p["buddy_id"], p["ward"], p["start"]) for p in body["pairs"]] == [("L1", "P1", "Cardiology", "2026-03-02")]
+    assert body["unmatched"] == []
+    assert [(r.url.path, dict(r.url.params)) for r in seen] == [("/api/sessions/timetable/placements", {"start": "2024-03-01", "end": "2026-03-31"})]
+    assert seen[0].headers["Authorization"] == admin["Authorization"]  # no client credentials in tests: the admin's token
+    assert f.done(db, db.exec(select(Pairing)).all()) == []
+    short_history = client.post("/api/matching/buddies", json={"topic_id": topic_id, "from_timetable": {**MARCH, "history_days": 30}, "dry_run": True}, headers=admin)
+    assert short_history.status_code == 200 and seen[-1].url.params["start"] == "2026-01-30"
+    june = client.post("/api/matching/buddies", json={"topic_id": topic_id, "from_timetable": {"start": "2026-06-01", "end": "2026-06-30"}}, headers=admin).json()
+    assert [(p["learner_id"], p["buddy_id"]) for p in june["pairs"]] == [("L3", "P1")]
+    assert [(p.learner_id, p.tutor_id, p.source) for p in db.exec(select(Pairing)).all()] == [("L3", "P1", "buddy")]
+
+
+def test_buddies_merge_timetable_and_given_rows(client: TestClient, auth: Auth, db: Session, app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    topic_id = world(db)
+    sessions_timetable(app, monkeypatch, placements([*TIMETABLE, {"user_id": "L2", "ward": "Pneumology", "start": "2026-03-09", "end": "2026-04-30"}]))
+    rows = [
+        {"user_id": "P1", "ward": "Pneumology", "start": "2025-11-03", "end": "2025-12-19"},  # history only the caller knows
+        TIMETABLE[1],  # sent as a row and found in the timetable: counted once
+    ]
+    body = client.post("/api/matching/buddies", json={"topic_id": topic_id, "rows": rows, "from_timetable": MARCH}, headers=auth.user(**ADMIN)).json()
+    assert [(p["learner_id"], p["buddy_id"], p["ward"]) for p in body["pairs"]] == [("L1", "P1", "Cardiology"), ("L2", "P1", "Pneumology")]
+    assert body["unmatched"] == []
+    assert sorted(p.learner_id for p in db.exec(select(Pairing)).all()) == ["L1", "L2"]
+
+
+def unreachable(request: httpx.Request) -> httpx.Response:
+    raise httpx.ConnectError("connection refused", request=request)
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        pytest.param(unreachable, id="down"),
+        pytest.param(lambda request: httpx.Response(403, json={"code": "forbidden"}), id="refused"),
+        pytest.param(lambda request: httpx.Response(503, json={"code": "unavailable"}), id="overloaded"),
+        pytest.param(lambda request: httpx.Response(200, json={"not": "a list"}), id="garbage"),
+        pytest.param(lambda request: httpx.Response(200, json=[{"user_id": "L1", "ward": "Cardio", "start": "soon"}]), id="bad-row"),
+    ],
+)
+def test_buddies_timetable_unavailable_changes_nothing(
+    client: TestClient, auth: Auth, db: Session, app: FastAPI, monkeypatch: pytest.MonkeyPatch, answer: Callable[[httpx.Request], httpx.Response]
+) -> None:
+    topic_id = world(db)
+    seen = sessions_timetable(app, monkeypatch, answer)
+    response = client.post("/api/matching/buddies", json={"topic_id": topic_id, "csv": CSV, "from_timetable": MARCH}, headers=auth.user(**ADMIN))
+    assert (response.status_code, response.json()["code"]) == (502, "timetable_unavailable"), response.text
+    assert "nothing was changed" in response.json()["message"]
+    assert seen
+    assert db.exec(select(Pairing)).all() == []
+    assert client.get("/api/matching/notifications", headers=auth.user("L1", roles=["learner"])).json() == []
+
+
+def test_buddies_timetable_window_is_validated_before_calling_sessions(client: TestClient, auth: Auth, db: Session, app: FastAPI, monkeypatch: pytest.MonkeyPatch) -> None:
+    topic_id = world(db)
+    seen = sessions_timetable(app, monkeypatch, placements(TIMETABLE))
+    admin = auth.user(**ADMIN)
+
+    def post(window: dict[str, Any]) -> httpx.Response:
+        return client.post("/api/matching/buddies", json={"topic_id": topic_id, "from_timetable": window}, headers=admin)
+
+    backwards = post({"start": "2026-03-31", "end": "2026-03-01"})
+    assert (backwards.status_code, backwards.json()["code"], backwards.json()["details"][0]["field"]) == (422, "invalid_window", "body.from_timetable.end")
+    assert (post({"start": "2026-01-01", "end": "2027-03-01"}).json()["code"]) == "window_too_large"
+    assert post({**MARCH, "history_days": 2000}).status_code == 422
+    assert post({"start": "2026-03-01"}).status_code == 422
+    assert seen == []

@@ -2,6 +2,7 @@ from fastapi import APIRouter
 
 from sessions.api.routes import (
     admin,
+    agenda,
     availability,
     bookings,
     calendar,
@@ -16,6 +17,7 @@ ROUTERS: list[APIRouter] = [
     sessions.router,
     bookings.router,
     availability.router,
+    agenda.router,
     timetable.router,
     feeds.router,
     calendar.router,

@@ -1,17 +1,19 @@
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Body, Query
 
 from kit.errors import ValidationFailed
-from sessions import timetable
-from sessions.api.deps import SessionDep, TimetableReader, TimetableWriter
+from sessions import placements, timetable
+from sessions.api.deps import SessionDep, SettingsDep, TimetableReader, TimetableWriter
 from sessions.models import (
     DeleteIn,
     DeleteResult,
     MembershipsIn,
     MembershipsPublic,
     OwnerType,
+    Placement,
     PushResult,
     TimetableItemPublic,
 )
@@ -65,3 +67,9 @@ def set_memberships(data: MembershipsIn, session: SessionDep, _: TimetableWriter
 @router.get("/memberships", response_model=MembershipsPublic)
 def get_memberships(session: SessionDep, _: TimetableReader) -> MembershipsPublic:
     return timetable.get_memberships(session=session)
+
+
+@router.get("/placements", response_model=list[Placement], status_code=200)
+def list_placements(session: SessionDep, settings: SettingsDep, _: TimetableReader, start: date, end: date) -> list[Placement]:
+    """Per-person placements built from rotation items overlapping [start, end] (faculty-zone dates, end inclusive)."""
+    return placements.list_placements(session=session, start=start, end=end, zone=ZoneInfo(settings.faculty_timezone))
