@@ -8,6 +8,7 @@ import { CheckboxGroup, CopyButton, ErrorAlert, QueryView, TextAreaField, useFor
 import { TextField } from "../../components/TextField";
 import { useFormat } from "../../lib/useFormat";
 import { FeedsPanel } from "./FeedsPanel";
+import { OutboxPanel } from "./OutboxPanel";
 
 /** Machine clients, timetable feeds, webhooks, exclusions: the plumbing an admin looks after. */
 export default function IntegrationsPage() {
@@ -19,6 +20,7 @@ export default function IntegrationsPage() {
         <FeedsPanel />
         <Webhooks />
         <Exclusions />
+        <OutboxPanel />
       </div>
     </Page>
   );
