@@ -2,6 +2,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useAuditLog, type AuditAction, type AuditEvent } from "../../api/admin";
 import { Page } from "../../components/Page";
+import { Pagination } from "../../components/Pagination";
 import { QueryView, SelectField } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
@@ -24,7 +25,6 @@ export default function AuditPage() {
   const [action, setAction] = useState<AuditAction | "">("");
   const [page, setPage] = useState(1);
   const log = useAuditLog({ action: action || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil((log.data?.total ?? 0) / PAGE_SIZE));
   return (
     <Page title={t("audit.title")} subtitle={t("audit.lead")}>
       <div className="stack">
@@ -71,15 +71,7 @@ export default function AuditPage() {
                     </tbody>
                   </table>
                 </div>
-                <nav className="row" aria-label={t("users.pagination")}>
-                  <button type="button" className="button button--secondary button--small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-                    {t("users.prev")}
-                  </button>
-                  <span>{t("users.page", { page, pages, total: data.total })}</span>
-                  <button type="button" className="button button--secondary button--small" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
-                    {t("users.next")}
-                  </button>
-                </nav>
+                <Pagination page={page} total={data.total} pageSize={PAGE_SIZE} onPage={setPage} />
               </>
             )
           }

@@ -3,6 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useImportUsers, useSetRoles, useUsers, type Role } from "../../api/admin";
 import { ROLES } from "../../api/types";
 import { Page } from "../../components/Page";
+import { Pagination } from "../../components/Pagination";
 import { CheckboxGroup, ErrorAlert, QueryView, SelectField } from "../../components/forms";
 import { TextField } from "../../components/TextField";
 
@@ -14,7 +15,6 @@ export default function UsersPage() {
   const [role, setRole] = useState<Role | "">("");
   const [page, setPage] = useState(1);
   const users = useUsers({ q: q || undefined, role: role || undefined, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil((users.data?.total ?? 0) / PAGE_SIZE));
   return (
     <Page title={t("users.title")} subtitle={t("users.lead")}>
       <div className="stack">
@@ -58,15 +58,7 @@ export default function UsersPage() {
                   </tbody>
                 </table>
               </div>
-              <nav className="row" aria-label={t("users.pagination")}>
-                <button type="button" className="button button--secondary button--small" disabled={page <= 1} onClick={() => setPage((p) => p - 1)}>
-                  {t("users.prev")}
-                </button>
-                <span>{t("users.page", { page, pages, total: data.total })}</span>
-                <button type="button" className="button button--secondary button--small" disabled={page >= pages} onClick={() => setPage((p) => p + 1)}>
-                  {t("users.next")}
-                </button>
-              </nav>
+              <Pagination page={page} total={data.total} pageSize={PAGE_SIZE} onPage={setPage} />
             </>
           )}
         </QueryView>
