@@ -104,7 +104,8 @@ def update_user(*, session: Session, user: User, data: UserUpdate, actor: Princi
         action = AuditAction.user_deactivated if changed.get("is_active", {}).get("to") is False else AuditAction.user_updated
         audit.record(
             session=session, actor=actor, action=action, target_type="user", target_id=user.id,
-            summary=f"{action.value.split('.')[1]} {user.username}: {', '.join(sorted(changed))}", details=changed,
+            summary=f"{action.value.split('.')[1]} {user.username}: {', '.join(sorted(changed))}",
+            details={"username": user.username, "changes": changed},
         )
     session.commit()
     return user
@@ -123,7 +124,7 @@ def set_password(*, session: Session, user: User, password_hash: str, actor: Pri
     revoke_user_tokens(session=session, user_id=user.id)
     audit.record(
         session=session, actor=actor, action=AuditAction.user_password_reset, target_type="user", target_id=user.id,
-        summary=f"reset the password of {user.username}",
+        summary=f"reset the password of {user.username}", details={"username": user.username},
     )
     session.commit()
 
@@ -258,7 +259,7 @@ def rotate_client_secret(*, session: Session, client: Client, actor: Principal) 
     session.add(client)
     audit.record(
         session=session, actor=actor, action=AuditAction.client_secret_rotated, target_type="client", target_id=client.id,
-        summary=f"rotated the secret of {client.name}",
+        summary=f"rotated the secret of {client.name}", details={"name": client.name},
     )
     session.commit()
     return secret
@@ -271,7 +272,7 @@ def revoke_client(*, session: Session, client: Client, actor: Principal) -> Clie
         session.add(client)
         audit.record(
             session=session, actor=actor, action=AuditAction.client_revoked, target_type="client", target_id=client.id,
-            summary=f"revoked {client.name}",
+            summary=f"revoked {client.name}", details={"name": client.name},
         )
         session.commit()
     return client

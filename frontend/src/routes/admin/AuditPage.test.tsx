@@ -22,8 +22,11 @@ describe("<AuditPage>", () => {
       "GET /api/admin/audit": (request) => {
         const action = new URL(request.url).searchParams.get("action");
         const items = [
-          entry(3, "user.updated", { summary: "updated nadia: roles", details: { roles: { from: ["learner"], to: ["learner", "tutor"] } } }),
-          entry(2, "client.revoked", { actor_id: null, actor_name: "command line", target_type: "client" }),
+          entry(3, "user.updated", {
+            summary: "updated nadia: roles",
+            details: { username: "nadia", changes: { roles: { from: ["learner"], to: ["learner", "tutor"] }, is_active: { from: false, to: true } } },
+          }),
+          entry(2, "client.revoked", { actor_id: null, actor_name: "command line", target_type: "client", details: { name: "Timetable" } }),
         ].filter((e) => !action || e.action === action);
         return json({ items, total: items.length, limit: 50, offset: 0 });
       },
@@ -33,7 +36,10 @@ describe("<AuditPage>", () => {
     expect(screen.getAllByRole("row")).toHaveLength(3);
     expect(within(edited!).getByText("Sofia Admin")).toBeInTheDocument();
     expect(within(edited!).getByText("Account changed")).toBeInTheDocument();
-    expect(within(edited!).getByText("roles: learner → learner, tutor")).toBeInTheDocument();
+    expect(within(edited!).getByText("nadia")).toBeInTheDocument();
+    expect(within(edited!).getByText("Roles: Learner → Learner, Tutor")).toBeInTheDocument();
+    expect(within(edited!).getByText("Status: Inactive → Active")).toBeInTheDocument();
+    expect(within(revoked!).getByText("Timetable")).toBeInTheDocument();
     expect(within(revoked!).getByText("Command line (setup)")).toBeInTheDocument();
 
     await userEvent.setup().selectOptions(screen.getByLabelText("Change"), "Machine client revoked");

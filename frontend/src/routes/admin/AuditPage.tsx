@@ -71,7 +71,7 @@ export default function AuditPage() {
                     </tbody>
                   </table>
                 </div>
-                <Pagination page={page} total={data.total} pageSize={PAGE_SIZE} onPage={setPage} />
+                <Pagination page={page} total={data.total} pageSize={PAGE_SIZE} onPage={setPage} summaryKey="audit.page" />
               </>
             )
           }
@@ -82,24 +82,39 @@ export default function AuditPage() {
 }
 
 type Change = { from: unknown; to: unknown };
+type Details = { username?: string; name?: string; roles?: string[]; scopes?: string[]; created?: string[]; changes?: Record<string, Change> };
+const FIELD_LABELS: Record<string, string> = { roles: "profile.roles", full_name: "profile.fullName", email: "profile.email", is_active: "profile.status" };
 
-function show(value: unknown): string {
-  if (Array.isArray(value)) return value.join(", ");
-  if (value === null || value === undefined || value === "") return "—";
-  return String(value);
-}
-
-/** The server's summary, plus each changed field as "field: before → after" when the entry has them. */
+/** The entry in the reader's language, from its structured details (the server's English summary is the fallback). */
 function AuditDetail({ event }: { event: AuditEvent }) {
-  const changes = event.action === "user.updated" || event.action === "user.deactivated" ? Object.entries(event.details as Record<string, Change>) : [];
+  const { t } = useTranslation();
+  const d = event.details as Details;
+  const roles = (list: unknown) => (Array.isArray(list) ? list.map((r) => t(`roles.${String(r)}.name`)).join(", ") : "—");
+  const value = (field: string, v: unknown) =>
+    field === "roles" ? roles(v) : typeof v === "boolean" ? t(v ? "profile.active" : "profile.inactive") : v === null || v === "" ? "—" : String(v);
+  let text: string;
+  switch (event.action) {
+    case "user.created":
+      text = d.username ? `${d.username} (${roles(d.roles)})` : event.summary;
+      break;
+    case "users.imported":
+      text = d.created ? t("audit.imported", { count: d.created.length }) : event.summary;
+      break;
+    case "client.created":
+      text = d.name ? `${d.name} (${(d.scopes ?? []).join(", ")})` : event.summary;
+      break;
+    default:
+      text = d.username ?? d.name ?? event.summary;
+  }
+  const changes = Object.entries(d.changes ?? {});
   return (
     <>
-      <span>{event.summary}</span>
+      <span>{text}</span>
       {changes.length ? (
         <ul className="plain">
           {changes.map(([field, change]) => (
             <li key={field}>
-              {field}: {show(change.from)} → {show(change.to)}
+              {FIELD_LABELS[field] ? t(FIELD_LABELS[field]) : field}: {value(field, change.from)} → {value(field, change.to)}
             </li>
           ))}
         </ul>

@@ -30,8 +30,10 @@ def test_account_changes_are_audited_with_who_and_what(client: TestClient, admin
     assert [e["action"] for e in events] == ["user.deactivated", "user.password_reset", "user.updated", "user.created"]
     assert {e["actor_name"] for e in events} == {"Root Admin"}
     updated = events[2]
-    assert updated["details"] == {"roles": {"from": ["learner"], "to": ["learner", "tutor"]}}  # the unchanged name is not listed
+    # The unchanged name is not listed among the changes.
+    assert updated["details"] == {"username": "nadia", "changes": {"roles": {"from": ["learner"], "to": ["learner", "tutor"]}}}
     assert updated["summary"] == "updated nadia: roles"
+    assert events[0]["details"]["changes"] == {"is_active": {"from": True, "to": False}}  # type: ignore[index]
     assert all("password" not in str(e["details"]) and "hash" not in str(e["details"]) for e in events)
 
 
