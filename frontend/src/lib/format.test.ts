@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeFormatters } from "./format";
+import { isoToWallTime, makeFormatters, wallTimeToIso } from "./format";
 import { isValidTimeZone, readConfig } from "./config";
 
 // 2025-03-04T07:30:00Z is 08:30 in Paris (CET, UTC+1) and 02:30 in New York.
@@ -32,5 +32,27 @@ describe("date formatting", () => {
     window.__NEARPEER_CONFIG__ = { facultyTimeZone: "nope" };
     expect(readConfig().facultyTimeZone).toBe("Europe/Paris");
     delete window.__NEARPEER_CONFIG__;
+  });
+});
+
+describe("faculty wall time <-> UTC", () => {
+  it("reads datetime-local values in the faculty zone, whatever the browser's", () => {
+    expect(wallTimeToIso("2026-01-15T08:00", "Europe/Paris")).toBe("2026-01-15T07:00:00.000Z");
+    expect(wallTimeToIso("2026-07-15T08:00", "Europe/Paris")).toBe("2026-07-15T06:00:00.000Z");
+    expect(wallTimeToIso("2026-07-15T08:00", "America/New_York")).toBe("2026-07-15T12:00:00.000Z");
+    expect(wallTimeToIso("2026-10-25T03:30", "Europe/Paris")).toBe("2026-10-25T02:30:00.000Z");
+  });
+
+  it("lands a time skipped by the spring jump just after it", () => {
+    // 02:30 does not exist in Paris on 29 March 2026 (02:00 -> 03:00).
+    expect(wallTimeToIso("2026-03-29T02:30", "Europe/Paris")).toBe("2026-03-29T01:30:00.000Z");
+  });
+
+  it("shows an instant as faculty wall time and round-trips", () => {
+    expect(isoToWallTime("2026-01-15T07:00:00Z", "Europe/Paris")).toBe("2026-01-15T08:00");
+    expect(isoToWallTime("2026-07-15T06:00:00Z", "Europe/Paris")).toBe("2026-07-15T08:00");
+    for (const local of ["2026-02-01T00:00", "2026-06-30T23:59", "2026-11-25T18:15"]) {
+      expect(isoToWallTime(wallTimeToIso(local, "Europe/Paris"), "Europe/Paris")).toBe(local);
+    }
   });
 });

@@ -17,18 +17,12 @@ import { useAuth } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
 import { TextField } from "../../components/TextField";
+import { isoToWallTime, wallTimeToIso } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 
-/** "2026-03-04T14:30" (a datetime-local value, read in the browser's zone) -> ISO UTC. */
-function toIso(local: string): string {
-  return new Date(local).toISOString();
-}
-
-function toLocalInput(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
+/** datetime-local values are faculty wall-clock time (a session at 18:00 is 18:00 in the faculty, whatever the phone's zone). */
+const toIso = (local: string) => wallTimeToIso(local);
+const toLocalInput = (iso: string) => isoToWallTime(iso);
 
 export default function TutorSessionsPage() {
   const { t } = useTranslation();
@@ -170,7 +164,15 @@ function CreateSessionForm() {
           <option value="one_to_one">{t("sessionFormat.one_to_one")}</option>
         </SelectField>
         <div className="grid-2">
-          <TextField label={t("teach.starts")} type="datetime-local" name="starts_at" value={v.starts_at} onChange={set("starts_at")} error={err("starts_at")} />
+          <TextField
+            label={t("teach.starts")}
+            hint={t("teach.zoneHint", { zone: fmt.zoneName() })}
+            type="datetime-local"
+            name="starts_at"
+            value={v.starts_at}
+            onChange={set("starts_at")}
+            error={err("starts_at")}
+          />
           <TextField label={t("teach.ends")} type="datetime-local" name="ends_at" value={v.ends_at} onChange={set("ends_at")} error={err("ends_at")} />
         </div>
         <div className="row">
