@@ -201,11 +201,12 @@ def bench_suggest(requests: int = 300) -> list[dict[str, Any]]:
     """p99 of GET /suggestions with 5,000 approved, eligible tutors (upstreams answered in-process, instantly)."""
     import httpx
     from fastapi.testclient import TestClient
+    from sqlmodel import Session
 
     from kit.db import utcnow
     from kit.http import ServiceClient
     from kit.testing import SigningKey
-    from matching import crud, rules
+    from matching import crud, rules, suggestions
     from matching.core.config import Settings
     from matching.main import create_app
     from matching.models import Approval, LearnerProfile, LearnerTopic, Topic, TutorProfile
@@ -249,8 +250,18 @@ def bench_suggest(requests: int = 300) -> list[dict[str, Any]]:
         app.state.upstreams = ups
         headers = {"Authorization": f"Bearer {key.token('me', roles=['learner'])}"}
         rounds: list[list[float]] = []
+        bare_rounds: list[list[float]] = []
         with TestClient(app) as client:
             for _ in range(ROUNDS):
+                # Reference, same run and process: the service function itself, without HTTP, auth or serialisation.
+                bare = []
+                with Session(app.state.engine) as session:
+                    for index in range(requests + 20):
+                        started = time.perf_counter()
+                        suggestions.suggest(session=session, settings=settings, ups=ups, learner_id="me", topic_id=1, k=5)
+                        if index >= 20:
+                            bare.append((time.perf_counter() - started) * 1000)
+                bare_rounds.append(bare)
                 timings = []
                 for index in range(requests + 20):
                     started = time.perf_counter()
@@ -264,11 +275,16 @@ def bench_suggest(requests: int = 300) -> list[dict[str, Any]]:
         app.state.engine.dispose()
     p99s = sorted(float(np.percentile(t, 99)) for t in rounds)
     p50 = float(np.median([np.percentile(t, 50) for t in rounds]))
+    bare_p99 = float(np.median([np.percentile(t, 99) for t in bare_rounds]))
+    bare_p50 = float(np.median([np.percentile(t, 50) for t in bare_rounds]))
+    value = float(np.median(p99s))
     return [
         entry(
-            "matching suggest p99", float(np.median(p99s)), "ms", 50.0,
-            f"median of {ROUNDS} rounds of {requests} requests in-process (TestClient, SQLite); round p99s "
-            f"{', '.join(f'{v:.1f}' for v in p99s)} ms; 5,000 approved eligible tutors, upstreams mocked instantly; p50 {p50:.1f} ms",
+            "matching suggest p99", value, "ms", round(bare_p99, 2),
+            f"target <= 50 ms; median of {ROUNDS} rounds of {requests} requests in-process (TestClient, SQLite); round p99s "
+            f"{', '.join(f'{v:.1f}' for v in p99s)} ms; p50 {p50:.1f} ms; reference = the suggest() service call alone "
+            f"(no HTTP/auth/JSON) in the same rounds: p99 {bare_p99:.1f} ms, p50 {bare_p50:.1f} ms; "
+            "5,000 approved eligible tutors, upstreams mocked instantly",
         )
     ]
 
