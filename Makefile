@@ -59,6 +59,8 @@ lint: install ## ruff and mypy, clean
 	$(VENV)/bin/mypy services/kit/kit services/gateway/gateway services/matching/matching services/sessions/sessions services/feedback/feedback
 
 bench: install ## Run every benchmark; writes bench/results.json and bench/REPORT.md
+	@command -v wrk >/dev/null 2>&1 || { echo "bench: installing Debian package 'wrk' (the gateway hop's load generator)"; \
+		apt-get install -y -q wrk >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q wrk >/dev/null; }; }
 	PYTHONPATH=scripts:bench $(PY) bench/run.py
 
 openapi: install ## Regenerate frontend/openapi.json and the typed client from the running system
