@@ -95,6 +95,14 @@ def _timetable(faculty: Faculty, groups: dict[str, list[str]], first: date) -> l
             for year in (4, 5, 6):
                 title = LECTURES[year][day.weekday() // 2 % len(LECTURES[year])]
                 items.append(_item(f"lec-Y{year}-{tag}", "lecture", f"ED : {title}", _at(day, 14), _at(day, 16), "Salle B2", ("cohort", f"Y{year}")))
+    # Last term the Y5/Y6 ward groups were on the next ward of the list: they are the near-peers who "have already
+    # been" on the ward a Y4/Y5 group starts this week (what placement buddies look for).
+    for day in _weekdays(first - timedelta(weeks=16), 6):
+        for group in groups:
+            year, ward = group.split("-", 1)
+            if year in ("Y5", "Y6"):
+                before = WARDS[(WARDS.index(ward) + 1) % len(WARDS)]
+                items.append(_item(f"rot-past-{group}-{day.isoformat()}", "rotation", f"Stage : {before}", _at(day, 8), _at(day, 12, 30), f"Service de {before}", ("group", group)))
     for year in range(1, 7):
         items.append(_item(f"exam-Y{year}-{exam_day.isoformat()}", "exam", f"Examen partiel DFGSM/DFASM Y{year}", _at(exam_day, 13, 30), _at(exam_day, 16, 30), "Centre d'examens", ("cohort", f"Y{year}")))
     residents = [p for p in faculty.people if p.stage is not None and p.stage >= 7 and p.id]
