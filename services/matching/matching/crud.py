@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, delete, select
@@ -184,18 +185,22 @@ def get_learner(*, session: Session, user_id: str) -> LearnerProfile:
     return profile
 
 
-def _upsert_learner(*, session: Session, user_id: str, data: LearnerProfileIn) -> bool:
-    profile = session.get(LearnerProfile, user_id)
-    created = profile is None
-    values = data.model_dump(exclude={"topics"})
+def _upsert_profile(*, session: Session, model: type[LearnerProfile] | type[TutorProfile], user_id: str, values: dict[str, Any]) -> bool:
+    """Insert or overwrite one profile row (flushed); True when it was created."""
+    profile = session.get(model, user_id)
     if profile is None:
-        profile = LearnerProfile(user_id=user_id, **values)
+        session.add(model(user_id=user_id, **values))
     else:
         for key, value in values.items():
             setattr(profile, key, value)
         profile.updated_at = utcnow()
-    session.add(profile)
+        session.add(profile)
     session.flush()
+    return profile is None
+
+
+def _upsert_learner(*, session: Session, user_id: str, data: LearnerProfileIn) -> bool:
+    created = _upsert_profile(session=session, model=LearnerProfile, user_id=user_id, values=data.model_dump(exclude={"topics"}))
     session.exec(delete(LearnerTopic).where(col(LearnerTopic.learner_id) == user_id))
     session.add_all([LearnerTopic(learner_id=user_id, topic_id=t.topic_id, priority=t.priority) for t in data.topics])
     return created
@@ -262,19 +267,10 @@ def get_tutor(*, session: Session, user_id: str, field: str | None = None) -> Tu
 
 
 def _upsert_tutor(*, session: Session, user_id: str, data: TutorProfileIn) -> bool:
-    profile = session.get(TutorProfile, user_id)
-    created = profile is None
     values = data.model_dump(exclude={"topics"})
     values["format_mask"] = rules.format_mask(data.formats)
     values["language_key"] = language_key(data.languages)
-    if profile is None:
-        profile = TutorProfile(user_id=user_id, **values)
-    else:
-        for key, value in values.items():
-            setattr(profile, key, value)
-        profile.updated_at = utcnow()
-    session.add(profile)
-    session.flush()
+    created = _upsert_profile(session=session, model=TutorProfile, user_id=user_id, values=values)
     session.exec(delete(TutorTopic).where(col(TutorTopic.tutor_id) == user_id))
     session.add_all([TutorTopic(tutor_id=user_id, topic_id=t) for t in data.topics])
     return created

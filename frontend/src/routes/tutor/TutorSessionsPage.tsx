@@ -20,9 +20,6 @@ import { TextField } from "../../components/TextField";
 import { isoToWallTime, wallTimeToIso } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 
-/** datetime-local values are faculty wall-clock time (a session at 18:00 is 18:00 in the faculty, whatever the phone's zone). */
-const toIso = (local: string) => wallTimeToIso(local);
-const toLocalInput = (iso: string) => isoToWallTime(iso);
 
 export default function TutorSessionsPage() {
   const { t } = useTranslation();
@@ -114,8 +111,8 @@ function CreateSessionForm() {
         capacity: v.format === "one_to_one" ? 1 : Number(v.capacity),
         plan: v.plan.trim() || null,
         cohort: v.cohort.trim() || null,
-        starts_at: toIso(v.starts_at),
-        ends_at: toIso(v.ends_at),
+        starts_at: wallTimeToIso(v.starts_at),
+        ends_at: wallTimeToIso(v.ends_at),
         tutors: user ? [{ user_id: String(user.id), display_name: user.full_name || user.username }] : [],
         open: v.open,
         override_reason: v.override_reason.trim() || null,
@@ -195,8 +192,8 @@ function CreateSessionForm() {
                         onClick={() =>
                           setV((p) => ({
                             ...p,
-                            starts_at: toLocalInput(s.starts_at),
-                            ends_at: toLocalInput(new Date(new Date(s.starts_at).getTime() + 60 * 60_000).toISOString()),
+                            starts_at: isoToWallTime(s.starts_at),
+                            ends_at: isoToWallTime(new Date(new Date(s.starts_at).getTime() + 60 * 60_000).toISOString()),
                           }))
                         }
                       >
