@@ -1,6 +1,5 @@
 """Feedback data access and commands (one transaction per command, validate before writing)."""
 
-import json
 from datetime import datetime, timedelta
 
 from sqlalchemy import case, delete, func
@@ -23,7 +22,6 @@ from feedback.models import (
     ObservationCreate,
     Participant,
     Phase,
-    ProcessedEvent,
     Rating,
     RatingCreate,
     RatingUpdate,
@@ -46,13 +44,8 @@ TUTOR, ATTENDEE = "tutor", "attendee"
 # ---------- sessions ----------
 
 
-def get_processed_event(*, session: Session, key: str) -> ProcessedEvent | None:
-    """The stored outcome of an already processed event key."""
-    return session.get(ProcessedEvent, key)
-
-
-def record_session_completed(*, session: Session, key: str, event: SessionCompleted) -> tuple[int, SessionFactPublic]:
-    """Store (or correct) a completed session with its attendance; remember the key with its answer."""
+def record_session_completed(*, session: Session, event: SessionCompleted) -> tuple[int, SessionFactPublic]:
+    """Store (or correct) a completed session with its attendance (writes, does not commit: the route commits)."""
     if event.ends_at <= event.starts_at:
         raise ValidationFailed("ends_at must be after starts_at", code="invalid_interval", field="body.ends_at")
     names = _participant_names(event)
@@ -71,10 +64,7 @@ def record_session_completed(*, session: Session, key: str, event: SessionComple
     for attendee_id in dict.fromkeys(event.attendee_ids):
         session.add(Participant(session_id=fact.id, user_id=attendee_id, role=ATTENDEE, display_name=names.get((attendee_id, ATTENDEE))))
     session.flush()
-    public = session_public(session=session, fact=fact)
-    session.add(ProcessedEvent(key=key, status_code=status_code, body=public.model_dump_json()))
-    session.commit()
-    return status_code, public
+    return status_code, session_public(session=session, fact=fact)
 
 
 def _participant_names(event: SessionCompleted) -> dict[tuple[str, str], str | None]:
@@ -529,8 +519,3 @@ def count_rows(*, session: Session) -> dict[str, int]:
     """Row counts (diagnostics for tests: bad input changes nothing)."""
     tables: dict[str, type[SQLModel]] = {"rating": Rating, "assessment": Assessment, "flag": AccuracyFlag, "erratum": Erratum, "notification": Notification}
     return {name: int(session.exec(select(func.count()).select_from(model)).one()) for name, model in tables.items()}
-
-
-def stored_body(event: ProcessedEvent) -> SessionFactPublic:
-    """The answer given the first time an event key was processed."""
-    return SessionFactPublic.model_validate(json.loads(event.body))

@@ -10,7 +10,9 @@ from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 import kit.outbox  # noqa: F401 - registers outbox_message with the metadata
+from kit.accounts import account_state_model
 from kit.db import utcnow
+from kit.idempotency import idempotency_model
 from kit.notifications import notification_model
 
 Score = int  # 1..5, validated by Field(ge=1, le=5)
@@ -25,18 +27,6 @@ class FlagStatus(StrEnum):
     open = "open"
     dismissed = "dismissed"
     confirmed = "confirmed"
-
-
-# ---------- processed events (idempotency of session-completed) ----------
-
-
-class ProcessedEvent(SQLModel, table=True):
-    __tablename__ = "processed_event"
-
-    key: str = Field(primary_key=True, max_length=200)
-    status_code: int
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
 
 
 # ---------- sessions and attendance ----------
@@ -460,6 +450,8 @@ class ReflectionPublic(ReflectionBase):
 
 
 Notification = notification_model(kind_length=40, title_length=200)  # lengths as migrated
+IdempotencyRecord = idempotency_model()
+AccountState = account_state_model()
 
 
 # ---------- reports ----------

@@ -30,6 +30,7 @@ class Principal(BaseModel):
     roles: list[str] = []
     scopes: list[str] = []
     token: str = ""
+    token_version: int = 0  # claim `ver`: the account's token version when the token was issued
 
     def has_role(self, *roles: str) -> bool:
         return any(role in self.roles for role in roles)
@@ -111,6 +112,9 @@ class TokenVerifier:
             raise Unauthorized("Invalid token signature", code="invalid_token") from exc
         if claims.get("typ") != "access":
             raise Unauthorized("Not an access token", code="invalid_token")
+        version = claims.get("ver", 0)
+        if not isinstance(version, int) or isinstance(version, bool) or version < 0:
+            raise Unauthorized("Token version is not a whole number", code="invalid_token")
         return Principal(
             sub=str(claims["sub"]),
             kind="client" if claims.get("kind") == "client" else "user",
@@ -119,6 +123,7 @@ class TokenVerifier:
             roles=list(claims.get("roles", [])),
             scopes=str(claims.get("scope", "")).split(),
             token=token,
+            token_version=version,
         )
 
 
@@ -128,11 +133,15 @@ _bearer = HTTPBearer(auto_error=False, description="Access token from /api/auth/
 def get_principal(
     request: Request, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> Principal:
-    """The authenticated caller; 401 without a valid token."""
+    """The authenticated caller; 401 without a valid token, or for a deactivated account or a revoked token."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise Unauthorized("Authentication required", code="not_authenticated")
     verifier: TokenVerifier = request.app.state.token_verifier
-    return verifier.verify(credentials.credentials)
+    principal = verifier.verify(credentials.credentials)
+    account_states = getattr(request.app.state, "account_states", None)  # kit.accounts.AccountStates, if mounted
+    if account_states is not None:
+        account_states.check(principal)
+    return principal
 
 
 get_principal.access_rule = AccessRule()  # type: ignore[attr-defined]

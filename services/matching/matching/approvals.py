@@ -1,6 +1,5 @@
 """Faculty approvals (who may teach what), their history, exclusions and the checks built on them."""
 
-import json
 from datetime import datetime
 
 from sqlalchemy import ColumnElement
@@ -22,7 +21,6 @@ from matching.models import (
     ApprovalTransition,
     Exclusion,
     ExclusionCreate,
-    IdempotencyRecord,
     Pairing,
     PairingBrief,
     PairingStatus,
@@ -213,14 +211,8 @@ def ensure_approved(*, session: Session, tutor_id: str, topic_id: int, field: st
         raise ValidationFailed(f"The tutor is not approved for this topic ({result.reason})", code="tutor_not_approved", field=field)
 
 
-def suspend_from_feedback(*, session: Session, data: SuspensionIn, key: str, client: str) -> SuspensionResult:
-    """Suspend after a confirmed inaccuracy; the Idempotency-Key makes a repeat return the first result."""
-    scope = "approvals.suspend"
-    stored = session.get(IdempotencyRecord, key)
-    if stored is not None:
-        if stored.scope != scope:
-            raise Conflict("This Idempotency-Key was used for another operation", code="idempotency_key_reused")
-        return SuspensionResult.model_validate(json.loads(stored.response))
+def suspend_from_feedback(*, session: Session, data: SuspensionIn, client: str) -> SuspensionResult:
+    """Suspend after a confirmed inaccuracy (writes, does not commit: the route commits with its idempotency record)."""
     approval = session.exec(select(Approval).where(Approval.tutor_id == data.tutor_id, Approval.topic_id == data.topic_id)).first()
     result = SuspensionResult(approval_id=None, status=None, changed=False)
     if approval is not None:
@@ -233,15 +225,6 @@ def suspend_from_feedback(*, session: Session, data: SuspensionIn, key: str, cli
             _record(session, approval, actor=client, to=ApprovalStatus.suspended, reason=reason, from_=current)
             _notify_tutor(session, approval, ApprovalStatus.suspended, reason)
             result = SuspensionResult(approval_id=approval.id, status=ApprovalStatus.suspended, changed=True)
-    session.add(IdempotencyRecord(key=key, scope=scope, response=result.model_dump_json()))
-    try:
-        session.commit()
-    except IntegrityError:
-        session.rollback()  # a concurrent duplicate won the race: answer with its result
-        stored = session.get(IdempotencyRecord, key)
-        if stored is None:
-            raise
-        return SuspensionResult.model_validate(json.loads(stored.response))
     return result
 
 

@@ -8,7 +8,10 @@ import sqlalchemy as sa
 from pydantic import field_validator
 from sqlmodel import JSON, Column, Field, SQLModel, Text, UniqueConstraint
 
+import kit.outbox  # noqa: F401 - registers outbox_message with the metadata
+from kit.accounts import account_state_model
 from kit.db import utcnow
+from kit.idempotency import idempotency_model
 from kit.notifications import notification_model
 
 MAX_STAGE = 12  # year 1-6, then resident years 7..12
@@ -300,14 +303,6 @@ class SuspensionResult(SQLModel):
     changed: bool
 
 
-class IdempotencyRecord(SQLModel, table=True):
-    __tablename__ = "idempotency_record"
-    key: str = Field(primary_key=True, max_length=200)
-    scope: str = Field(max_length=100)
-    response: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow)
-
-
 class ExclusionCreate(SQLModel):
     learner_id: str = Field(min_length=1, max_length=64)
     tutor_id: str = Field(min_length=1, max_length=64)
@@ -463,6 +458,8 @@ class PairingEvent(SQLModel, table=True):
 
 
 Notification = notification_model(kind_length=50, title_length=200)  # lengths as migrated
+IdempotencyRecord = idempotency_model()
+AccountState = account_state_model()
 
 
 # --- cohort runs --------------------------------------------------------------------------------

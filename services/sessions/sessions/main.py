@@ -9,7 +9,6 @@ from sessions import feeds
 from sessions.api.routes import ROUTERS
 from sessions.clients import FeedbackSender, HttpApprovalChecker
 from sessions.core.config import MIGRATIONS, Settings
-from sessions.idempotency import purge_expired
 from sessions.service import FEEDBACK_TOPIC
 from sessions.webhooks import WebhookRelay
 
@@ -36,18 +35,13 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True) ->
             "sessions-feeds", lambda: feeds.refresh_due_feeds(engine=app.state.engine, settings=settings), min(60.0, settings.feed_fetch_interval_seconds)
         )
 
-    def housekeeping_worker(app: FastAPI) -> PeriodicWorker:
-        return PeriodicWorker(
-            "sessions-housekeeping", lambda: purge_expired(engine=app.state.engine, ttl_hours=settings.idempotency_ttl_hours), 3600.0
-        )
-
     app = create_service_app(
         settings,
         title="NearPeer sessions",
         description="Teaching sessions and bookings, timetable integration (pull, push, publish), clash checks and webhooks.",
         migrations=MIGRATIONS,
         routers=ROUTERS,
-        workers=[outbox_worker, webhook_worker, feed_worker, housekeeping_worker],
+        workers=[outbox_worker, webhook_worker, feed_worker],
         run_workers=run_workers,
     )
     app.state.approval_checker = HttpApprovalChecker(settings)

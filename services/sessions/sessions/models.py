@@ -8,7 +8,9 @@ import sqlalchemy as sa
 from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import JSON, Column, Field, Index, SQLModel, Text, UniqueConstraint
 
+from kit.accounts import account_state_model
 from kit.db import utcnow
+from kit.idempotency import idempotency_model
 from kit.notifications import notification_model
 from kit.outbox import OutboxMessage
 
@@ -408,6 +410,8 @@ class FeedUrl(SQLModel):
 
 
 Notification = notification_model(kind_length=50, title_length=300)  # lengths as migrated
+IdempotencyRecord = idempotency_model()
+AccountState = account_state_model()
 
 
 WEBHOOK_EVENTS = ("session.created", "session.changed", "session.cancelled")
@@ -498,13 +502,3 @@ class WebhookDeliveryPublic(SQLModel):
     created_at: datetime
     delivered_at: datetime | None
     log: list[WebhookAttemptPublic] = []
-
-
-class IdempotencyRecord(SQLModel, table=True):
-    __tablename__ = "idempotency_record"
-    caller: str = Field(primary_key=True, max_length=64)
-    key: str = Field(primary_key=True, max_length=200)
-    request_hash: str = Field(max_length=64)
-    status_code: int
-    body: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = Field(default_factory=utcnow, index=True)

@@ -8,9 +8,9 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from kit.errors import ValidationFailed
+from kit.idempotency import purge_expired, request_hash, run_idempotent
 from sessions.core.config import Settings
 from sessions.feeds import refresh_due_feeds
-from sessions.idempotency import purge_expired, request_hash, run_idempotent
 from sessions.models import IdempotencyRecord, Notification, TimetableFeed
 from tests.factories import People, create_session, future, new_id
 

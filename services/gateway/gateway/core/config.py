@@ -1,6 +1,7 @@
 """Gateway settings, from the environment (prefix-free, as every service)."""
 
 from pathlib import Path
+from typing import ClassVar
 
 from kit.config import ServiceSettings
 
@@ -9,6 +10,8 @@ UPSTREAMS = ("matching", "sessions", "feedback")
 
 
 class Settings(ServiceSettings):
+    requires_client_credentials: ClassVar[bool] = False  # the gateway mints its own service tokens
+
     service_name: str = "gateway"
     database_url: str = "sqlite:///./var/gateway.db"
 

@@ -1,8 +1,11 @@
 """A minimal service built with the kit, to test the kit the way services use it."""
 
+import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, status
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from sqlmodel import Session
 
@@ -11,6 +14,7 @@ from kit.auth import AdminUser, SignedInUser, require
 from kit.config import ServiceSettings
 from kit.db import get_session
 from kit.errors import Conflict
+from kit.idempotency import IdempotencyKey, OptionalIdempotencyKey, idempotency_model, request_hash, run_idempotent
 from kit.notifications import notification_model, notifications_router
 from kit.outbox import enqueue
 from kit.outbox_admin import outbox_admin_router
@@ -18,6 +22,9 @@ from kit.outbox_admin import outbox_admin_router
 MIGRATIONS = Path(__file__).parent / "migrations"
 router = APIRouter(prefix="/api/sample/things", tags=["things"])
 Notification = notification_model(kind_length=50, title_length=200)
+IdempotencyRecord = idempotency_model()
+# Tests may set a hook the idempotent action calls before writing (to hold the first attempt while a retry arrives).
+before_effect: list[Callable[[str], None]] = []
 
 
 class ThingCreate(BaseModel):
@@ -52,6 +59,31 @@ def queue_event(data: ThingCreate, user: SignedInUser, session: Session = Depend
     enqueue(session, topic="thing.created", key=f"thing-{data.name}", payload=data.model_dump())
     session.commit()
     return ThingPublic(name=data.name, size=data.size)
+
+
+def _order(data: ThingCreate, user_sub: str, key: str | None, session: Session) -> JSONResponse:
+    def action() -> tuple[int, object]:
+        for hook in before_effect:
+            hook(data.name)
+        enqueue(session, topic="thing.ordered", key=f"order-{uuid.uuid4().hex}", payload=data.model_dump())
+        if data.name == "fail":
+            raise Conflict("Refused after writing", code="order_refused", field="body.name")
+        return 201, ThingPublic(name=data.name, size=data.size)
+
+    code, body = run_idempotent(session, caller=user_sub, key=key, fingerprint=request_hash("order", data), action=action)
+    return JSONResponse(body, status_code=code)
+
+
+@router.post("/orders", response_model=ThingPublic, status_code=status.HTTP_201_CREATED)
+def order_thing(data: ThingCreate, user: SignedInUser, key: IdempotencyKey, session: Session = Depends(get_session)) -> JSONResponse:
+    return _order(data, user.sub, key, session)
+
+
+@router.post("/orders-optional-key", response_model=ThingPublic, status_code=status.HTTP_201_CREATED)
+def order_thing_optional_key(
+    data: ThingCreate, user: SignedInUser, key: OptionalIdempotencyKey, session: Session = Depends(get_session)
+) -> JSONResponse:
+    return _order(data, user.sub, key, session)
 
 
 def create_app(settings: ServiceSettings) -> FastAPI:

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from sqlmodel import Session
 
 from kit.auth import AdminUser, CurrentPrincipal, Principal, SignedInUser, SupervisorUser, require
 from kit.db import get_session
+from kit.idempotency import OptionalIdempotencyKey
 from sessions.clients import ApprovalChecker
 from sessions.core.config import Settings
 
@@ -25,7 +26,6 @@ def get_approval_checker(request: Request) -> ApprovalChecker:
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 ApprovalCheckerDep = Annotated[ApprovalChecker, Depends(get_approval_checker)]
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", description="Retry-safe key; the first result is replayed")]
 TimetableWriter = Annotated[Principal, Depends(require(roles=("admin",), scopes=("timetable:write",)))]
 TimetableReader = Annotated[Principal, Depends(require(roles=("admin",), scopes=("timetable:read", "timetable:write")))]
 SessionsReader = Annotated[Principal, Depends(require(roles=("learner", "tutor", "supervisor", "admin"), scopes=("sessions:read",)))]
@@ -34,7 +34,7 @@ __all__ = [
     "AdminUser",
     "ApprovalCheckerDep",
     "CurrentPrincipal",
-    "IdempotencyKey",
+    "OptionalIdempotencyKey",
     "SessionDep",
     "SessionsReader",
     "SettingsDep",

@@ -30,7 +30,6 @@ class Settings(ServiceSettings):
     webhook_timeout_seconds: float = 10.0
     # Items longer than this are looked up separately by the clash check (see docs/sessions.md).
     long_item_hours: int = 24
-    idempotency_ttl_hours: int = 48
     # Derives the secret calendar feed tokens (only their hashes are stored); rotating it revokes every link.
     calendar_token_secret: str = DEV_SECRET
 

@@ -1,9 +1,9 @@
-from typing import Annotated
 
-from fastapi import APIRouter, Header, status
+from fastapi import APIRouter, status
+from fastapi.responses import JSONResponse
 
 from kit.auth import ensure_self_or
-from kit.errors import BadRequest
+from kit.idempotency import IdempotencyKey, request_hash, run_idempotent
 from matching import approvals
 from matching.api.deps import STAFF, ApprovalReader, SessionDep, SignedInUser, SupervisorUser, SuspensionClient
 from matching.models import (
@@ -50,15 +50,14 @@ def check_approval(tutor_id: str, topic_id: int, session: SessionDep, _: Approva
 
 
 @router.post("/suspensions", response_model=SuspensionResult)
-def suspend_approval(
-    data: SuspensionIn,
-    session: SessionDep,
-    client: SuspensionClient,
-    idempotency_key: Annotated[str | None, Header(max_length=200)] = None,
-) -> SuspensionResult:
-    if not idempotency_key:
-        raise BadRequest("The Idempotency-Key header is required", code="idempotency_key_required", field="header.Idempotency-Key")
-    return approvals.suspend_from_feedback(session=session, data=data, key=idempotency_key, client=client.sub)
+def suspend_approval(data: SuspensionIn, session: SessionDep, client: SuspensionClient, key: IdempotencyKey) -> JSONResponse:
+    def action() -> tuple[int, object]:
+        return 200, approvals.suspend_from_feedback(session=session, data=data, client=client.sub)
+
+    # The outbox key names one erratum's suspension: a redelivery is answered as the first was, whatever its body.
+    fingerprint = request_hash("suspend_approval", None)
+    code, body = run_idempotent(session, caller=client.sub, key=key, fingerprint=fingerprint, action=action)
+    return JSONResponse(body, status_code=code)
 
 
 @router.get("/{approval_id}", response_model=ApprovalDetail)

@@ -1,16 +1,16 @@
 from fastapi import APIRouter, Request, Response, status
 from fastapi.responses import JSONResponse
 
+from kit.idempotency import request_hash, run_idempotent
 from sessions import feeds
-from sessions.api.deps import AdminUser, IdempotencyKey, SessionDep, SettingsDep
-from sessions.idempotency import request_hash, run_idempotent
+from sessions.api.deps import AdminUser, OptionalIdempotencyKey, SessionDep, SettingsDep
 from sessions.models import FeedCreate, FeedPublic
 
 router = APIRouter(prefix="/api/sessions/feeds", tags=["feeds"])
 
 
 @router.post("", response_model=FeedPublic, status_code=status.HTTP_201_CREATED)
-def create_feed(data: FeedCreate, session: SessionDep, principal: AdminUser, key: IdempotencyKey = None) -> JSONResponse:
+def create_feed(data: FeedCreate, session: SessionDep, principal: AdminUser, key: OptionalIdempotencyKey) -> JSONResponse:
     def action() -> tuple[int, object]:
         return 201, feeds.feed_public(feeds.create_feed(session=session, data=data)).model_dump(mode="json")
 

@@ -4,9 +4,16 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response, status
 from fastapi.responses import JSONResponse
 
+from kit.idempotency import request_hash, run_idempotent
 from sessions import publish, service
-from sessions.api.deps import ApprovalCheckerDep, IdempotencyKey, SessionDep, SessionsReader, SettingsDep, SignedInUser
-from sessions.idempotency import request_hash, run_idempotent
+from sessions.api.deps import (
+    ApprovalCheckerDep,
+    OptionalIdempotencyKey,
+    SessionDep,
+    SessionsReader,
+    SettingsDep,
+    SignedInUser,
+)
 from sessions.models import (
     BookingIn,
     BookingPublic,
@@ -44,7 +51,7 @@ def list_sessions(
 
 @router.post("", response_model=TeachingSessionPublic, status_code=status.HTTP_201_CREATED)
 def create_session(
-    data: TeachingSessionCreate, session: SessionDep, principal: SignedInUser, checker: ApprovalCheckerDep, key: IdempotencyKey = None
+    data: TeachingSessionCreate, session: SessionDep, principal: SignedInUser, checker: ApprovalCheckerDep, key: OptionalIdempotencyKey
 ) -> JSONResponse:
     def action() -> tuple[int, object]:
         item = service.create_session(session=session, principal=principal, data=data, checker=checker)
@@ -110,7 +117,7 @@ def list_session_bookings(session_id: int, session: SessionDep, principal: Signe
 
 @router.post("/{session_id}/bookings", response_model=BookingPublic, status_code=status.HTTP_201_CREATED)
 def book_session(
-    session_id: int, session: SessionDep, principal: SignedInUser, key: IdempotencyKey = None, data: BookingIn | None = None
+    session_id: int, session: SessionDep, principal: SignedInUser, key: OptionalIdempotencyKey, data: BookingIn | None = None
 ) -> JSONResponse:
     data = data or BookingIn()
 

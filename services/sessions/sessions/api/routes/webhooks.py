@@ -3,16 +3,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from fastapi.responses import JSONResponse
 
+from kit.idempotency import request_hash, run_idempotent
 from sessions import webhooks
-from sessions.api.deps import AdminUser, IdempotencyKey, SessionDep
-from sessions.idempotency import request_hash, run_idempotent
+from sessions.api.deps import AdminUser, OptionalIdempotencyKey, SessionDep
 from sessions.models import WebhookDeliveryPublic, WebhookEndpointCreate, WebhookEndpointCreated, WebhookEndpointPublic
 
 router = APIRouter(prefix="/api/sessions/webhooks", tags=["webhooks"])
 
 
 @router.post("/endpoints", response_model=WebhookEndpointCreated, status_code=status.HTTP_201_CREATED)
-def create_webhook_endpoint(data: WebhookEndpointCreate, session: SessionDep, principal: AdminUser, key: IdempotencyKey = None) -> JSONResponse:
+def create_webhook_endpoint(data: WebhookEndpointCreate, session: SessionDep, principal: AdminUser, key: OptionalIdempotencyKey) -> JSONResponse:
     def action() -> tuple[int, object]:
         return 201, WebhookEndpointCreated.model_validate(webhooks.create_endpoint(session=session, data=data)).model_dump(mode="json")
 
