@@ -4,7 +4,7 @@ import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -19,7 +19,9 @@ from kit.access import publish_access_rules
 from kit.app import freeze_startup_heap, service_operation_id
 from kit.auth import JwksSource, TokenVerifier
 from kit.db import make_engine
-from kit.errors import ERROR_RESPONSES, install_error_handlers
+from kit.errors import ERROR_RESPONSES, install_error_handlers, publish_json_errors
+from kit.inputs import check_inputs
+from kit.limits import BodyLimitMiddleware
 from kit.logging import RequestIdMiddleware, configure_logging
 
 
@@ -62,6 +64,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
         openapi_url=None,
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(check_inputs)],
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
@@ -82,7 +85,9 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
     publish_access_rules(app)
+    publish_json_errors(app)
     install_spa(app, settings.frontend_dist)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, bulk_limit=settings.max_bulk_body_bytes, routes=lambda: app.routes)
     app.add_middleware(RequestIdMiddleware)
     # Proxied calls get the same request-id handling and access line, and nothing else.
     app.proxy = Proxy(upstreams=settings.upstreams, pool=pool)

@@ -1,6 +1,7 @@
 """One error family and one JSON error shape for every service."""
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -8,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kit.logging import current_request_id
 
@@ -130,8 +132,42 @@ def _validation_details(exc: RequestValidationError) -> list[ErrorDetail]:
 _STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
 
 
+UNEXPECTED_MESSAGE = "An unexpected error occurred; it has been logged."
+
+
+class UnexpectedErrorMiddleware:
+    """Turns an unhandled exception into the common 500 shape.
+
+    Installed inside the request-id middleware (Starlette's own last-resort handler runs outside every middleware,
+    after the request id is gone), so the body carries the same `request_id` as the header and the log line.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking)
+        except Exception as exc:
+            logger.exception("unhandled error", exc_info=exc)
+            if started:
+                raise  # the answer is under way: the connection is cut short
+            await error_response(500, "internal_error", UNEXPECTED_MESSAGE)(scope, receive, send)
+
+
 def install_error_handlers(app: FastAPI) -> None:
-    """Route every exception to the common error shape."""
+    """Route every exception to the common error shape (call before adding the request-id middleware)."""
+    app.add_middleware(UnexpectedErrorMiddleware)
 
     @app.exception_handler(AppError)
     async def _app_error(_: Request, exc: AppError) -> JSONResponse:
@@ -152,4 +188,28 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
         logger.exception("unhandled error", exc_info=exc)
-        return error_response(500, "internal_error", "An unexpected error occurred; it has been logged.")
+        return error_response(500, "internal_error", UNEXPECTED_MESSAGE)
+
+
+def publish_json_errors(app: FastAPI) -> None:
+    """Document every error answer as the JSON it is, also on operations whose success is HTML, CSV or a calendar.
+
+    FastAPI files the additional responses under the route's response class media type (`text/html` for an HTML
+    route), but errors always come in the common JSON shape.
+    """
+    build: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        schema = build()
+        for item in schema.get("paths", {}).values():
+            for operation in item.values():
+                if not isinstance(operation, dict):
+                    continue
+                for status, response in operation.get("responses", {}).items():
+                    content = response.get("content") or {}
+                    if str(status)[:1] in "45" and list(content) != ["application/json"]:
+                        found = next((media["schema"] for media in content.values() if "schema" in media), None)
+                        response["content"] = {"application/json": {"schema": found or {"$ref": "#/components/schemas/ErrorBody"}}}
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

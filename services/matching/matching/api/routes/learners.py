@@ -1,4 +1,6 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from kit.auth import ensure_self_or
 from matching import crud
@@ -20,7 +22,8 @@ def put_my_learner_profile(data: LearnerProfileIn, session: SessionDep, user: Le
 
 @router.get("", response_model=list[LearnerProfilePublic])
 def list_learners(
-    session: SessionDep, _: SupervisorUser, cohort: str | None = None, limit: int = 500, offset: int = 0
+    session: SessionDep, _: SupervisorUser, cohort: str | None = None, limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[LearnerProfilePublic]:
     profiles = crud.list_learners(session=session, cohort=cohort, limit=min(limit, 2000), offset=offset)
     return [crud.learner_public(session=session, profile=p) for p in profiles]

@@ -1,4 +1,6 @@
-from fastapi import APIRouter
+from typing import Annotated
+
+from fastapi import APIRouter, Query
 
 from matching import crud
 from matching.api.deps import AdminUser, SessionDep, SignedInUser, TutorUser
@@ -27,7 +29,8 @@ def pause_me(data: TutorPause, session: SessionDep, user: TutorUser) -> TutorPro
 
 @router.get("", response_model=list[TutorProfilePublic])
 def list_tutors(
-    session: SessionDep, _: SignedInUser, topic_id: int | None = None, limit: int = 500, offset: int = 0
+    session: SessionDep, _: SignedInUser, topic_id: int | None = None, limit: Annotated[int, Query(ge=1, le=2000)] = 500,
+    offset: Annotated[int, Query(ge=0)] = 0,
 ) -> list[TutorProfilePublic]:
     profiles = crud.list_tutors(session=session, topic_id=topic_id, limit=min(limit, 2000), offset=offset)
     return [crud.tutor_public(session=session, profile=p) for p in profiles]

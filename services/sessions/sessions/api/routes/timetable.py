@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Body, Query
 
 from kit.errors import ValidationFailed
+from kit.limits import BULK_BODY
 from sessions import placements, timetable
 from sessions.api.deps import SessionDep, SettingsDep, TimetableReader, TimetableWriter
 from sessions.models import (
@@ -22,7 +23,7 @@ router = APIRouter(prefix="/api/sessions/timetable", tags=["timetable"])
 MAX_BATCH = 20000
 
 
-@router.put("/items", response_model=PushResult)
+@router.put("/items", response_model=PushResult, openapi_extra=BULK_BODY)
 def push_items(
     session: SessionDep,
     _: TimetableWriter,
