@@ -13,7 +13,7 @@ HAS_FRONTEND := $(wildcard frontend/package.json)
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-python test-sqlite test-postgres test-cross test-frontend lint bench openapi clean
+.PHONY: help install run test test-python test-sqlite test-postgres test-cross test-fuzz test-frontend lint bench openapi clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -37,7 +37,7 @@ run: install $(if $(HAS_FRONTEND),frontend/dist/index.html) ## Install, migrate,
 	@PYTHONPATH=scripts $(PY) scripts/devstack.py --port $(PORT)
 
 test: install ## Install and run every test (Python on SQLite and PostgreSQL, cross-service, web app)
-	@$(MAKE) --no-print-directory -k test-python test-cross $(if $(HAS_FRONTEND),test-frontend)
+	@$(MAKE) --no-print-directory -k test-python test-cross test-fuzz $(if $(HAS_FRONTEND),test-frontend)
 
 test-python: test-sqlite test-postgres ## Every service's own tests on both databases
 
@@ -49,7 +49,14 @@ test-postgres:
 	for s in kit $(SERVICES); do echo "== $$s (PostgreSQL)"; (cd services/$$s && NEARPEER_TEST_DB=postgresql ../../$(PY) -m pytest -q); done
 
 test-cross: ## Cross-service tests: the real processes on loopback ports, through the gateway
-	@PYTHONPATH=scripts $(PY) -m pytest -q tests
+	@PYTHONPATH=scripts $(PY) -m pytest -q tests --ignore=tests/test_fuzz_schema.py
+
+test-fuzz: ## Schema fuzzing (schemathesis, seeded) through the real gateway, on SQLite and PostgreSQL
+	@set -e; echo "== fuzz (SQLite)"; NEARPEER_TEST_DB=sqlite PYTHONPATH=scripts $(PY) -m pytest -q -s tests/test_fuzz_schema.py; \
+	PGREQ=$${CI:-false}; if $(PY) scripts/ensure_postgres.py; then echo "== fuzz (PostgreSQL)"; \
+		NEARPEER_TEST_DB=postgresql PYTHONPATH=scripts $(PY) -m pytest -q -s tests/test_fuzz_schema.py; \
+	elif [ "$$PGREQ" = "true" ]; then echo "PostgreSQL is required under CI=true"; exit 1; \
+	else echo "PostgreSQL unreachable: skipping its fuzz run (outside CI only)"; fi
 
 test-frontend: frontend/dist/index.html ## Web app: Vitest, stale-client check, Playwright in Debian's chromium
 	cd frontend && npm test --silent && bash scripts/ensure-chromium.sh && npm run e2e --silent

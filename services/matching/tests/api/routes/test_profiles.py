@@ -121,3 +121,10 @@ def test_admin_manages_any_profile_and_tutors_are_listed(client: TestClient, aut
     assert (missing.status_code, missing.json()["code"]) == (404, "tutor_not_found")
     no_learner = client.get("/api/matching/learners/me", headers=auth.user("nobody", roles=["learner"]))
     assert (no_learner.status_code, no_learner.json()["code"]) == (404, "learner_not_found")
+
+
+def test_profile_lists_refuse_a_negative_limit_or_offset(client: TestClient, auth: Auth) -> None:
+    for path in ("/api/matching/learners", "/api/matching/tutors"):
+        for params, field in (({"limit": -1}, "query.limit"), ({"offset": -1}, "query.offset")):
+            response = client.get(path, params=params, headers=auth.user(roles=["admin"]))
+            assert response.status_code == 422 and response.json()["details"][0]["field"] == field
