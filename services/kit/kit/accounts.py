@@ -113,6 +113,11 @@ class AccountStates:
         with self._lock:
             self._entries.pop(user_id, None)
 
+    def clear(self) -> None:
+        """Drop every cached state (tests empty the tables between cases)."""
+        with self._lock:
+            self._entries.clear()
+
     def check(self, principal: Principal) -> None:
         """Raise 401 `account_inactive` or `token_revoked` for a user token the stored state no longer allows."""
         if principal.kind != "user":

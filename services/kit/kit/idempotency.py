@@ -189,9 +189,9 @@ def run_idempotent(
     Call it before the request's session has written anything: the claim commits on its own.
     """
     if key is None:
-        outcome = action()
+        status_code, body = action()
         session.commit()
-        return outcome
+        return status_code, jsonable_encoder(body)
     model = model or idempotency_model()
     table = model.__table__  # type: ignore[attr-defined]
     stored = _claim(

@@ -81,6 +81,9 @@ def _clean_database(request: pytest.FixtureRequest) -> Iterator[None]:
     yield
     if engine is not None and spec is not None:
         clear_tables(engine, spec.metadata)
+        account_states = getattr(request.getfixturevalue("app").state, "account_states", None)
+        if account_states is not None:  # cached account states must not outlive the rows of the test that made them
+            account_states.clear()
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """A minimal service built with the kit, to test the kit the way services use it."""
 
 import uuid
-from collections.abc import Callable
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, FastAPI, status
@@ -23,8 +22,6 @@ MIGRATIONS = Path(__file__).parent / "migrations"
 router = APIRouter(prefix="/api/sample/things", tags=["things"])
 Notification = notification_model(kind_length=50, title_length=200)
 IdempotencyRecord = idempotency_model()
-# Tests may set a hook the idempotent action calls before writing (to hold the first attempt while a retry arrives).
-before_effect: list[Callable[[str], None]] = []
 
 
 class ThingCreate(BaseModel):
@@ -63,8 +60,6 @@ def queue_event(data: ThingCreate, user: SignedInUser, session: Session = Depend
 
 def _order(data: ThingCreate, user_sub: str, key: str | None, session: Session) -> JSONResponse:
     def action() -> tuple[int, object]:
-        for hook in before_effect:
-            hook(data.name)
         enqueue(session, topic="thing.ordered", key=f"order-{uuid.uuid4().hex}", payload=data.model_dump())
         if data.name == "fail":
             raise Conflict("Refused after writing", code="order_refused", field="body.name")

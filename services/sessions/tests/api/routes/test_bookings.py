@@ -55,6 +55,29 @@ def test_idempotent_booking_retry_books_once(client: TestClient, people: People)
     assert reused.json()["code"] == "idempotency_key_reused"
 
 
+def test_ten_concurrent_bookings_with_one_key_all_get_the_first_answer(live_server: str, client: TestClient, people: People, db: Session) -> None:
+    # A client retrying while its first attempt is still running: every retry waits for it and replays its answer.
+    created = create_session(client, people, capacity=5)
+    headers = people.learner(new_id()) | {"Idempotency-Key": "book-burst"}
+    barrier = threading.Barrier(10)
+
+    def book(_: int) -> tuple[int, object]:
+        with httpx.Client(base_url=live_server, timeout=60) as http:
+            barrier.wait()
+            response = http.post(f"/api/sessions/sessions/{created['id']}/bookings", headers=headers)
+            return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(book, range(10)))
+    assert [code for code, _ in answers] == [201] * 10, answers
+    assert all(body == answers[0][1] for _, body in answers)
+    assert len(db.exec(select(Booking).where(Booking.session_id == created["id"])).all()) == 1
+    stored = db.get(TeachingSession, created["id"])
+    assert stored is not None
+    assert stored.booked == 1
+    db.rollback()
+
+
 def test_double_booking_is_409(client: TestClient, people: People) -> None:
     created = create_session(client, people, capacity=3)
     learner = people.learner(new_id())
