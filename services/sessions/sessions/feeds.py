@@ -1,6 +1,7 @@
 """Pulled iCalendar feeds: conditional fetch, defensive parse, atomic replacement of a feed's items."""
 
 import logging
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -9,6 +10,7 @@ from sqlalchemy import delete
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from kit import netguard
 from kit.db import utcnow
 from kit.errors import NotFound
 from sessions.calendar import FeedParseError, ParsedOccurrence, parse_feed
@@ -27,8 +29,9 @@ def feed_public(feed: TimetableFeed) -> FeedPublic:
     )
 
 
-def create_feed(*, session: Session, data: FeedCreate) -> TimetableFeed:
-    """Register a feed for a cohort, group or person (the caller commits)."""
+def create_feed(*, session: Session, data: FeedCreate, settings: Settings) -> TimetableFeed:
+    """Register a feed for a cohort, group or person (the caller commits); 422 if its URL is not an allowed target."""
+    netguard.ensure_allowed_url(data.url, policy=feed_fetch_policy(settings))
     feed = TimetableFeed(name=data.name, url=data.url, owner_type=data.owner.type.value, owner_id=data.owner.id)
     session.add(feed)
     session.flush()
@@ -121,10 +124,30 @@ def _record_error(*, engine: Engine, feed_id: int, line: int | None, reason: str
         return feed
 
 
+# The one reason recorded for any fetch that got no answer, whatever the cause (kit.netguard: no port scanning).
+DOWNLOAD_FAILED = f"download failed: {netguard.FetchFailed.MESSAGE}"
+_COMPONENT = re.compile(rb"(?im)^[ \t]*BEGIN:V[A-Z]+")
+
+
+def feed_fetch_policy(settings: Settings) -> netguard.FetchPolicy:
+    """Where feeds may be fetched from, and the time and size bounds of one fetch."""
+    return settings.fetch_policy(timeout=settings.feed_fetch_timeout_seconds, max_bytes=settings.feed_max_bytes, follow_redirects=True)
+
+
+def looks_like_icalendar(data: bytes) -> bool:
+    """A component line somewhere (BEGIN:VCALENDAR, a bare BEGIN:VEVENT, ...): else the parser would quote the body."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        data = data.decode("utf-16", errors="replace").encode()
+    return _COMPONENT.search(data) is not None
+
+
 def refresh_feed(
     *, engine: Engine, feed_id: int, settings: Settings, transport: httpx.BaseTransport | None = None, window: Window | None = None
 ) -> TimetableFeed:
-    """Fetch with If-None-Match / If-Modified-Since; 304 changes nothing but the fetch time."""
+    """Fetch through the SSRF guard with If-None-Match / If-Modified-Since; 304 changes nothing but the fetch time.
+
+    Errors never quote the response: refused targets, DNS, connect and timeout failures all record DOWNLOAD_FAILED.
+    """
     with Session(engine, expire_on_commit=False) as session:
         feed = get_feed(session=session, feed_id=feed_id)
     headers = {"Accept": "text/calendar, */*;q=0.5"}
@@ -133,30 +156,26 @@ def refresh_feed(
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     try:
-        with (
-            httpx.Client(timeout=settings.feed_fetch_timeout_seconds, transport=transport, follow_redirects=True) as http,
-            http.stream("GET", feed.url, headers=headers) as response,
-        ):
-            if response.status_code == 304:
-                with Session(engine, expire_on_commit=False) as session:
-                    fresh = get_feed(session=session, feed_id=feed_id)
-                    fresh.last_fetched_at = utcnow()
-                    session.add(fresh)
-                    session.commit()
-                    return fresh
-            if response.status_code != 200:
-                return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"the server answered HTTP {response.status_code}")
-            chunks: list[bytes] = []
-            size = 0
-            for chunk in response.iter_bytes():
-                size += len(chunk)
-                if size > settings.feed_max_bytes:
-                    return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"the feed is larger than {settings.feed_max_bytes} bytes")
-                chunks.append(chunk)
-            etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
-    except httpx.HTTPError as exc:
-        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"download failed: {type(exc).__name__}: {exc}")
-    return import_bytes(engine=engine, feed_id=feed_id, data=b"".join(chunks), settings=settings, etag=etag, last_modified=modified, window=window)
+        response = netguard.fetch(
+            "GET", feed.url, policy=feed_fetch_policy(settings), headers=headers, follow_redirects=True, transport=transport
+        )
+    except netguard.FetchFailed:
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=DOWNLOAD_FAILED)
+    except netguard.ResponseTooLarge:
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"the feed is larger than {settings.feed_max_bytes} bytes")
+    if response.status_code == 304:
+        with Session(engine, expire_on_commit=False) as session:
+            fresh = get_feed(session=session, feed_id=feed_id)
+            fresh.last_fetched_at = utcnow()
+            session.add(fresh)
+            session.commit()
+            return fresh
+    if response.status_code != 200:
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"the server answered HTTP {response.status_code}")
+    if not looks_like_icalendar(response.body):
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason="the response is not an iCalendar feed (its content is not shown)")
+    etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
+    return import_bytes(engine=engine, feed_id=feed_id, data=response.body, settings=settings, etag=etag, last_modified=modified, window=window)
 
 
 def refresh_due_feeds(*, engine: Engine, settings: Settings) -> int:

@@ -27,7 +27,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True) ->
         return PeriodicWorker("sessions-outbox", outbox_relay(app).drain, settings.outbox_interval_seconds)
 
     def webhook_worker(app: FastAPI) -> PeriodicWorker:
-        relay = WebhookRelay(app.state.engine, timeout=settings.webhook_timeout_seconds)
+        relay = WebhookRelay(app.state.engine, settings=settings)
         return PeriodicWorker("sessions-webhooks", relay.drain, settings.webhook_interval_seconds)
 
     def feed_worker(app: FastAPI) -> PeriodicWorker:

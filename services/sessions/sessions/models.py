@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import JSON, Column, Field, Index, SQLModel, Text, UniqueConstraint
 
+from kit import netguard
 from kit.accounts import account_state_model
 from kit.db import utcnow
 from kit.idempotency import idempotency_model
@@ -341,8 +342,11 @@ class Agenda(SQLModel):
 
 
 def _http_url(value: str) -> str:
-    if not value.lower().startswith(("http://", "https://")):
-        raise ValueError("must be an http:// or https:// URL")
+    """Strict parse (kit.netguard): http(s), no user@host, a plain host; where it resolves is checked by the service."""
+    try:
+        netguard.parse_url(value)
+    except netguard.UrlRefused as exc:
+        raise ValueError(exc.reason) from exc
     return value
 
 

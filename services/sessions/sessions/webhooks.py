@@ -15,8 +15,10 @@ import httpx
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
+from kit import netguard
 from kit.db import utcnow
 from kit.errors import Conflict, NotFound
+from sessions.core.config import Settings
 from sessions.models import (
     WebhookAttempt,
     WebhookAttemptPublic,
@@ -30,6 +32,13 @@ logger = logging.getLogger("sessions.webhooks")
 # Delay before attempt n+1 after n failures; the sum is more than a day (then the delivery is marked failed).
 RETRY_SCHEDULE = [5, 300, 1800, 7200, 18000, 36000, 36000]
 LEASE = timedelta(minutes=2)  # a claimed delivery is not picked again while it is being sent
+# The one error recorded when a POST got no answer, whatever the cause (kit.netguard: no port scanning).
+UNREACHABLE = f"delivery failed: {netguard.FetchFailed.MESSAGE}"
+
+
+def webhook_policy(settings: Settings) -> netguard.FetchPolicy:
+    """Where webhooks may be posted: the fetch allow-list, no redirects followed (a 3xx is a failed attempt)."""
+    return settings.fetch_policy(timeout=settings.webhook_timeout_seconds, max_bytes=65536, follow_redirects=False)
 
 
 def new_secret() -> str:
@@ -44,8 +53,9 @@ def sign(secret: str, message_id: str, timestamp: int, body: str) -> str:
     return "v1," + base64.b64encode(digest).decode()
 
 
-def create_endpoint(*, session: Session, data: WebhookEndpointCreate) -> WebhookEndpoint:
-    """Register a receiver; its secret is shown once (the caller commits)."""
+def create_endpoint(*, session: Session, data: WebhookEndpointCreate, settings: Settings) -> WebhookEndpoint:
+    """Register a receiver; its secret is shown once (the caller commits); 422 if its URL is not an allowed target."""
+    netguard.ensure_allowed_url(data.url, policy=webhook_policy(settings))
     endpoint = WebhookEndpoint(url=data.url, events=data.events, description=data.description, secret=new_secret())
     session.add(endpoint)
     session.flush()
@@ -115,11 +125,12 @@ def replay(*, session: Session, delivery_id: int) -> WebhookDelivery:
 
 
 class WebhookRelay:
-    """Sends due deliveries; one HTTP attempt each per pass, logged."""
+    """Sends due deliveries; one HTTP attempt each per pass, logged; the URL is checked again at every attempt."""
 
-    def __init__(self, engine: Engine, *, timeout: float = 10.0, transport: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, engine: Engine, *, settings: Settings, transport: httpx.BaseTransport | None = None) -> None:
         self.engine = engine
-        self.http = httpx.Client(timeout=timeout, transport=transport, follow_redirects=False)
+        self.policy = webhook_policy(settings)
+        self.transport = transport
 
     def drain(self, batch: int = 50) -> int:
         """Attempt every due delivery once; return how many landed.
@@ -160,9 +171,11 @@ class WebhookRelay:
             "webhook-signature": sign(secret, message_id, timestamp, payload),
         }
         try:
-            response = self.http.post(url, content=payload.encode(), headers=headers)
-        except httpx.HTTPError as exc:
-            return None, f"{type(exc).__name__}: {exc}"[:500]
+            response = netguard.fetch(
+                "POST", url, policy=self.policy, headers=headers, content=payload.encode(), read_body=False, transport=self.transport
+            )
+        except (netguard.FetchFailed, netguard.ResponseTooLarge):
+            return None, UNREACHABLE
         if not 200 <= response.status_code < 300:
             return response.status_code, f"receiver answered {response.status_code}"
         return response.status_code, None

@@ -20,7 +20,14 @@ def service_spec() -> ServiceSpec:
         migrations=MIGRATIONS,
         metadata=SQLModel.metadata,
         app_factory=lambda url, jwks: create_app(
-            Settings(environment="test", database_url=url, auth_jwks_json=jwks, matching_url="http://127.0.0.1:9", feedback_url="http://127.0.0.1:9"),
+            Settings(
+                environment="test",
+                database_url=url,
+                auth_jwks_json=jwks,
+                matching_url="http://127.0.0.1:9",
+                feedback_url="http://127.0.0.1:9",
+                fetch_allow_loopback=True,  # feeds and webhooks of the tests are served on loopback
+            ),
             run_workers=False,
         ),
     )

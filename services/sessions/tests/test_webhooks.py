@@ -11,6 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlmodel import Session, update
 
+from sessions.core.config import Settings
 from sessions.models import WebhookDelivery
 from sessions.webhooks import WebhookRelay
 from tests.factories import People, Receiver, create_session
@@ -36,7 +37,7 @@ def test_webhooks_signed_retried_logged_replayed_and_410_disables(
     assert secret.startswith("whsec_")
     assert "secret" not in client.get("/api/sessions/webhooks/endpoints", headers=people.admin()).json()[0]
     created = create_session(client, people)
-    relay = WebhookRelay(engine)
+    relay = WebhookRelay(engine, settings=Settings(fetch_allow_loopback=True))
     receiver.status = 503
     assert relay.drain() == 0
     log = client.get("/api/sessions/webhooks/deliveries", headers=people.admin()).json()

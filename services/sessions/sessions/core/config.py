@@ -1,8 +1,14 @@
 """Sessions settings, from the environment (prefix-free, as every service)."""
 
+import json
 from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, field_validator
+from pydantic_settings import NoDecode
 
 from kit.config import DEV_SECRET, ServiceSettings
+from kit.netguard import FetchPolicy, parse_allow_list
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 
@@ -30,8 +36,37 @@ class Settings(ServiceSettings):
     webhook_timeout_seconds: float = 10.0
     # Items longer than this are looked up separately by the clash check (see docs/sessions.md).
     long_item_hours: int = 24
+    # Feeds and webhooks reach public addresses only, plus what FETCH_ALLOW names: CIDRs, addresses or exact host
+    # names, each with an optional :port (comma-separated or a JSON list). See docs/sessions.md "Outgoing requests".
+    fetch_allow: Annotated[list[str], NoDecode] = []
+    fetch_allow_loopback: bool = False  # development only; refused in production
+    fetch_max_redirects: int = Field(default=5, ge=0, le=20)
     # Derives the secret calendar feed tokens (only their hashes are stored); rotating it revokes every link.
     calendar_token_secret: str = DEV_SECRET
+
+    @field_validator("fetch_allow", mode="before")
+    @classmethod
+    def _split_allow_list(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            value = json.loads(value) if value.strip().startswith("[") else [v.strip() for v in value.split(",") if v.strip()]
+        parse_allow_list(value)  # ValueError names the bad entry
+        return value
+
+    def fetch_policy(self, *, timeout: float, max_bytes: int, follow_redirects: bool) -> FetchPolicy:
+        """Where feeds and webhooks may connect (kit.netguard)."""
+        return FetchPolicy(
+            allow=parse_allow_list(self.fetch_allow),
+            allow_loopback=self.fetch_allow_loopback,
+            timeout=timeout,
+            max_bytes=max_bytes,
+            max_redirects=self.fetch_max_redirects if follow_redirects else 0,
+        )
+
+    def production_problems(self) -> list[str]:
+        problems = super().production_problems()
+        if self.fetch_allow_loopback:
+            problems.append("FETCH_ALLOW_LOOPBACK is for development only; name the hosts in FETCH_ALLOW instead")
+        return problems
 
     def secret_values(self) -> dict[str, str | None]:
         values: dict[str, str | None] = dict(super().secret_values())

@@ -10,9 +10,9 @@ router = APIRouter(prefix="/api/sessions/feeds", tags=["feeds"])
 
 
 @router.post("", response_model=FeedPublic, status_code=status.HTTP_201_CREATED)
-def create_feed(data: FeedCreate, session: SessionDep, principal: AdminUser, key: OptionalIdempotencyKey) -> JSONResponse:
+def create_feed(data: FeedCreate, session: SessionDep, principal: AdminUser, key: OptionalIdempotencyKey, settings: SettingsDep) -> JSONResponse:
     def action() -> tuple[int, object]:
-        return 201, feeds.feed_public(feeds.create_feed(session=session, data=data)).model_dump(mode="json")
+        return 201, feeds.feed_public(feeds.create_feed(session=session, data=data, settings=settings)).model_dump(mode="json")
 
     fingerprint = request_hash("create_feed", data.model_dump(mode="json"))
     code, body = run_idempotent(session, caller=principal.sub, key=key, fingerprint=fingerprint, action=action)

@@ -5,16 +5,19 @@ from fastapi.responses import JSONResponse
 
 from kit.idempotency import request_hash, run_idempotent
 from sessions import webhooks
-from sessions.api.deps import AdminUser, OptionalIdempotencyKey, SessionDep
+from sessions.api.deps import AdminUser, OptionalIdempotencyKey, SessionDep, SettingsDep
 from sessions.models import WebhookDeliveryPublic, WebhookEndpointCreate, WebhookEndpointCreated, WebhookEndpointPublic
 
 router = APIRouter(prefix="/api/sessions/webhooks", tags=["webhooks"])
 
 
 @router.post("/endpoints", response_model=WebhookEndpointCreated, status_code=status.HTTP_201_CREATED)
-def create_webhook_endpoint(data: WebhookEndpointCreate, session: SessionDep, principal: AdminUser, key: OptionalIdempotencyKey) -> JSONResponse:
+def create_webhook_endpoint(
+    data: WebhookEndpointCreate, session: SessionDep, principal: AdminUser, key: OptionalIdempotencyKey, settings: SettingsDep
+) -> JSONResponse:
     def action() -> tuple[int, object]:
-        return 201, WebhookEndpointCreated.model_validate(webhooks.create_endpoint(session=session, data=data)).model_dump(mode="json")
+        endpoint = webhooks.create_endpoint(session=session, data=data, settings=settings)
+        return 201, WebhookEndpointCreated.model_validate(endpoint).model_dump(mode="json")
 
     fingerprint = request_hash("create_webhook_endpoint", data.model_dump(mode="json"))
     code, body = run_idempotent(session, caller=principal.sub, key=key, fingerprint=fingerprint, action=action)
