@@ -369,7 +369,14 @@ def book(*, session: Session, principal: Principal, session_id: int, data: Booki
         raise Conflict("This session has already started", code="session_started")
     if learner_id in {t.user_id for t in tutors_of(session=session, session_id=session_id)}:
         raise Conflict("A tutor cannot book their own session", code="tutor_cannot_book")
-    existing = session.exec(select(Booking).where(Booking.session_id == session_id, Booking.learner_id == learner_id)).first()
+    # A cancelled row is reused, so the unique constraint cannot stop concurrent rebooks: lock the row (PostgreSQL)
+    # until commit, so a second rebook waits, then sees it booked and takes no seat. Lock order: booking, then session.
+    existing = session.exec(
+        select(Booking)
+        .where(Booking.session_id == session_id, Booking.learner_id == learner_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).first()
     if existing is not None and existing.status != BookingStatus.cancelled:
         raise Conflict("Already booked or waiting on this session", code="already_booked")
     clashes = find_clashes(session=session, user_id=learner_id, start=item.starts_at, end=item.ends_at, exclude_session_id=session_id)
@@ -430,6 +437,8 @@ def cancel_booking(*, session: Session, principal: Principal, booking_id: int) -
     if not (principal.kind == "user" and principal.sub == booking.learner_id):
         ensure(principal, roles=("admin",))
     item = get_session(session=session, session_id=booking.session_id, lock=True)
+    # Every change of a seat holder happens under this session lock, so re-reading now sees the last committed status
+    # (concurrent cancels: one wins). No booking lock here: book() locks booking then session, the reverse would deadlock.
     session.refresh(booking)
     if booking.status == BookingStatus.cancelled:
         raise Conflict("This booking is already cancelled", code="booking_not_active")
