@@ -42,6 +42,7 @@ MAX_KEY_LENGTH = 200
 WAIT_SECONDS = 30.0  # how long a concurrent retry waits for the first attempt before answering 409
 LEASE_SECONDS = 300.0  # a pending claim older than this is abandoned (its process died) and may be taken over
 POLL_SECONDS = (0.02, 0.25)  # first and longest pause between looks at a pending claim
+MAX_RECLAIMS = 5  # an insert refused this often with no row to be seen is a real error, not a released key
 
 Outcome = tuple[int, Any]
 
@@ -49,7 +50,7 @@ Outcome = tuple[int, Any]
 class IdempotencyRow(SQLModel):
     """Columns of every service's `idempotency_record` table (not a table itself: see `idempotency_model`)."""
 
-    caller: str = Field(primary_key=True, max_length=64)
+    caller: str = Field(primary_key=True, max_length=100)  # a user id or a client id (gateway: up to 100)
     key: str = Field(primary_key=True, max_length=MAX_KEY_LENGTH)
     request_hash: str = Field(max_length=64)
     status: str = Field(default=PENDING, max_length=16)
@@ -126,6 +127,7 @@ def _claim(
     where = (table.c.caller == caller, table.c.key == key)
     deadline = time.monotonic() + wait_seconds
     pause = POLL_SECONDS[0]
+    vanished = 0
     while True:
         try:
             session.execute(insert(table).values(caller=caller, key=key, request_hash=fingerprint, status=PENDING, created_at=utcnow()))
@@ -133,10 +135,13 @@ def _claim(
             return None
         except IntegrityError:
             session.rollback()
-        row = session.execute(select(table).where(*where)).first()
-        session.rollback()  # end the look (on SQLite it holds the write lock)
-        if row is None:
-            continue  # the holder failed and released the key: claim it again
+            row = session.execute(select(table).where(*where)).first()
+            session.rollback()  # end the look (on SQLite it holds the write lock)
+            if row is None:
+                vanished += 1
+                if vanished > MAX_RECLAIMS:  # not a conflict on the key after all
+                    raise
+                continue  # the holder failed and released the key: claim it again
         if row.request_hash != fingerprint:
             raise key_reused()
         if row.status == DONE:

@@ -23,7 +23,7 @@ def upgrade() -> None:
     op.drop_table('idempotency_record')
 
     op.create_table('idempotency_record',
-    sa.Column('caller', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('caller', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('request_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),

@@ -20,7 +20,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table('idempotency_record',
-    sa.Column('caller', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
+    sa.Column('caller', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('request_hash', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
