@@ -24,7 +24,7 @@ from matching.models import (
     TimetableWindow,
     TutorProfile,
 )
-from matching.pairings import pairing_event
+from matching.pairings import pairing_event, start_pairings
 from matching.upstream import UpstreamError, Upstreams, describe, timetable_placements
 
 MAX_TIMETABLE_WINDOW_DAYS = 366
@@ -144,10 +144,9 @@ def _choose(
 
 def _publish(session: Session, topic_id: int, pairs: list[BuddyPair], actor: Principal) -> None:
     topic = crud.get_topic(session=session, topic_id=topic_id)
-    for pair in pairs:
-        pairing = Pairing(learner_id=pair.learner_id, tutor_id=pair.buddy_id, topic_id=topic_id, source="buddy")
-        session.add(pairing)
-        session.flush()
+    created = [Pairing(learner_id=pair.learner_id, tutor_id=pair.buddy_id, topic_id=topic_id, source="buddy") for pair in pairs]
+    start_pairings(session=session, pairings=created, check_capacity=False)  # bounded by max_per_buddy, not tutor capacity
+    for pair, pairing in zip(pairs, created, strict=True):
         pair.pairing_id = pairing.id
         pairing_event(session, pairing, actor=actor.sub, to=PairingStatus.active, from_=None, reason=f"placement buddy on {pair.ward}")
         crud.notify(session=session, user_id=pair.learner_id, kind="buddy_assigned", title=f"Your placement buddy for {pair.ward}", body=f"{topic.name}: a near-peer who was on this ward will help you settle in.", link=f"/matching/pairings/{pairing.id}")

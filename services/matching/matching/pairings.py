@@ -1,8 +1,10 @@
 """Match requests and pairings: lifecycle, checks, events, notifications."""
 
+from collections import Counter
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from kit.auth import Principal
@@ -34,6 +36,36 @@ def _request_event(session: Session, request: MatchRequest, *, actor: str, to: s
 def pairing_event(session: Session, pairing: Pairing, *, actor: str, to: str, from_: str | None, reason: str | None = None) -> None:
     """Record a pairing transition in the caller's transaction."""
     session.add(PairingEvent(pairing_id=pairing.id or 0, actor_id=actor, from_status=from_, to_status=to, reason=reason))
+
+
+def lock_tutors(*, session: Session, tutor_ids: Sequence[str]) -> dict[str, TutorProfile]:
+    """Lock the tutors' profile rows until the transaction ends (in id order, so concurrent callers cannot deadlock)."""
+    ids = sorted(set(tutor_ids))
+    if not ids:
+        return {}
+    # FOR UPDATE on PostgreSQL; SQLite writers are already serialised by BEGIN IMMEDIATE (kit.db).
+    query = select(TutorProfile).where(col(TutorProfile.user_id).in_(ids)).order_by(col(TutorProfile.user_id)).with_for_update()
+    return {p.user_id: p for p in session.exec(query.execution_options(populate_existing=True)).all()}
+
+
+def start_pairings(*, session: Session, pairings: Sequence[Pairing], check_capacity: bool = True, field: str | None = None) -> None:
+    """The one way to create active pairings: lock their tutors, check each has room for them, insert (flushed, not committed).
+
+    Holding the tutor rows' locks until commit serialises the capacity check and the insert, so concurrent accepts
+    and run publications can never put a tutor over capacity. Placement buddies pass check_capacity=False (their
+    own limit is max_per_buddy) but still take the locks, so the counts other callers read stay exact.
+    """
+    wanted = Counter(p.tutor_id for p in pairings)
+    profiles = lock_tutors(session=session, tutor_ids=list(wanted))
+    if check_capacity:
+        load = crud.active_pairing_counts(session=session, tutor_ids=list(wanted))
+        for tutor_id in sorted(wanted):
+            profile = profiles.get(tutor_id)
+            capacity = profile.capacity if profile is not None else 0
+            if load.get(tutor_id, 0) + wanted[tutor_id] > capacity:
+                raise Conflict(f"Tutor {tutor_id} has no free place (capacity {capacity})", code="tutor_full", field=field)
+    session.add_all(pairings)
+    session.flush()
 
 
 def ensure_pairable(
@@ -110,6 +142,17 @@ def _ensure_pending(request: MatchRequest) -> None:
         raise Conflict(f"This request is already {request.status}", code="request_not_pending")
 
 
+def _answer(session: Session, request: MatchRequest, *, to: RequestStatus, at: datetime | None) -> None:
+    """Move the request out of pending only if it still is (a conditional update: the loser of a race gets the 409)."""
+    values: dict[str, object] = {"status": to} if at is None else {"status": to, "responded_at": at}
+    moved = session.exec(  # type: ignore[call-overload]
+        update(MatchRequest).where(col(MatchRequest.id) == request.id, col(MatchRequest.status) == RequestStatus.pending).values(**values)
+    )
+    if moved.rowcount != 1:
+        session.refresh(request)
+        raise Conflict(f"This request is already {request.status}", code="request_not_pending")
+
+
 def accept(*, session: Session, settings: Settings, request: MatchRequest, actor: Principal) -> Pairing:
     """The tutor accepts: the rules are checked again and an active pairing starts."""
     if actor.sub != request.tutor_id and not actor.is_admin:
@@ -119,11 +162,11 @@ def accept(*, session: Session, settings: Settings, request: MatchRequest, actor
         session=session, settings=settings, learner_id=request.learner_id, tutor_id=request.tutor_id, topic_id=request.topic_id, check_pending=False
     )
     now = utcnow()
+    _answer(session, request, to=RequestStatus.accepted, at=now)
     pairing = Pairing(
         learner_id=request.learner_id, tutor_id=request.tutor_id, topic_id=request.topic_id, source="request", confirmed_at=now
     )
-    session.add(pairing)
-    session.flush()
+    start_pairings(session=session, pairings=[pairing], field="body.tutor_id")
     pairing_event(session, pairing, actor=actor.sub, to=PairingStatus.active, from_=None, reason=f"request {request.id} accepted")
     request.status, request.responded_at, request.pairing_id = RequestStatus.accepted, now, pairing.id
     session.add(request)
@@ -168,7 +211,7 @@ def decline(*, session: Session, settings: Settings, request: MatchRequest, acto
     if actor.sub != request.tutor_id and not actor.is_admin:
         raise Forbidden("Only the requested tutor can decline", code="forbidden")
     _ensure_pending(request)
-    request.status, request.responded_at = RequestStatus.declined, utcnow()
+    _answer(session, request, to=RequestStatus.declined, at=utcnow())
     session.add(request)
     _request_event(session, request, actor=actor.sub, to=RequestStatus.declined, from_=RequestStatus.pending, reason=reason)
     _offer_next(session, settings, request, "was declined")
@@ -182,7 +225,7 @@ def cancel(*, session: Session, request: MatchRequest, actor: Principal) -> Matc
     if actor.sub != request.learner_id and not actor.is_admin:
         raise Forbidden("Only the learner can cancel their request", code="forbidden")
     _ensure_pending(request)
-    request.status, request.responded_at = RequestStatus.cancelled, utcnow()
+    _answer(session, request, to=RequestStatus.cancelled, at=utcnow())
     session.add(request)
     _request_event(session, request, actor=actor.sub, to=RequestStatus.cancelled, from_=RequestStatus.pending)
     session.commit()
@@ -195,14 +238,18 @@ def expire_requests(*, session: Session, settings: Settings) -> int:
     due = session.exec(
         select(MatchRequest).where(MatchRequest.status == RequestStatus.pending, col(MatchRequest.expires_at) <= utcnow())
     ).all()
+    expired = 0
     for request in due:
-        request.status = RequestStatus.expired
-        session.add(request)
+        try:
+            _answer(session, request, to=RequestStatus.expired, at=None)
+        except Conflict:
+            continue  # answered meanwhile
         _request_event(session, request, actor=SYSTEM, to=RequestStatus.expired, from_=RequestStatus.pending, reason="no answer in time")
         session.flush()
         _offer_next(session, settings, request, "expired without an answer")
+        expired += 1
     session.commit()
-    return len(due)
+    return expired
 
 
 def list_requests(

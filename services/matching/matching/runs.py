@@ -36,7 +36,7 @@ from matching.models import (
     TutorProfile,
     TutorTopic,
 )
-from matching.pairings import pairing_event
+from matching.pairings import pairing_event, start_pairings
 from matching.suggestions import faculty_today
 
 logger = logging.getLogger("matching.runs")
@@ -394,22 +394,12 @@ def publish(*, session: Session, run: MatchRun, actor: Principal) -> MatchRun:
     for index, pair in enumerate(result.pairs):
         if (pair.tutor_id, pair.topic_id) not in active_approvals:
             raise Conflict(f"Tutor {pair.tutor_id} is no longer approved for topic {pair.topic_id}; run the matching again", code="approval_changed", field=f"result.pairs.{index}")
-    tutor_ids = sorted({p.tutor_id for p in result.pairs})
-    load = crud.active_pairing_counts(session=session, tutor_ids=tutor_ids)
-    capacity = dict(session.exec(select(TutorProfile.user_id, TutorProfile.capacity).where(col(TutorProfile.user_id).in_(tutor_ids))).all()) if tutor_ids else {}
-    wanted: dict[str, int] = {}
-    for pair in result.pairs:
-        wanted[pair.tutor_id] = wanted.get(pair.tutor_id, 0) + 1
-    for tutor, count in wanted.items():
-        if load.get(tutor, 0) + count > capacity.get(tutor, 0):
-            raise Conflict(f"Tutor {tutor} no longer has room for this run; run the matching again", code="tutor_full")
     names = crud.topic_paths(session=session)
     pairings = [
         Pairing(learner_id=p.learner_id, tutor_id=p.tutor_id, topic_id=p.topic_id, source="run", run_id=run.id, score=p.score, created_at=now)
         for p in result.pairs
     ]
-    session.add_all(pairings)
-    session.flush()
+    start_pairings(session=session, pairings=pairings)  # locks the tutors and re-checks their room (tutor_full)
     for pairing in pairings:
         pairing_event(session, pairing, actor=actor.sub, to=PairingStatus.active, from_=None, reason=f"run {run.id} published")
         topic = names.get(pairing.topic_id, "a topic")
