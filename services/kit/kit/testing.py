@@ -133,3 +133,27 @@ def clear_tables(engine: Engine, metadata: MetaData) -> None:
         else:
             for table in tables:
                 connection.execute(table.delete())
+
+
+def check_account_revocation(client: Any, auth: Any, service: str) -> None:
+    """Each domain service: the gateway's account events reach it and it refuses a deactivated account or an older token.
+
+    `client` is the service's TestClient, `auth` the plugin's Auth; probes the service's notifications inbox.
+    """
+    events, probe = f"/api/{service}/accounts/events", f"/api/{service}/notifications"
+    user = str(uuid.uuid4())
+
+    def publish(version: int, *, active: bool) -> int:
+        body = {"user_id": user, "active": active, "token_version": version, "roles": ["learner"], "occurred_at": datetime.now(UTC).isoformat()}
+        headers = auth.client("svc-gateway", scopes=["accounts:events"]) | {"Idempotency-Key": f"account-{user}-{version}"}
+        return int(client.post(events, json=body, headers=headers).status_code)
+
+    old_token = auth.user(user, roles=["learner"])
+    assert client.get(probe, headers=old_token).status_code == 200
+    assert publish(1, active=False) == 204
+    inactive = client.get(probe, headers=auth.user(user, roles=["learner"], ver=1))
+    assert (inactive.status_code, inactive.json()["code"]) == (401, "account_inactive")
+    assert publish(2, active=True) == 204
+    revoked = client.get(probe, headers=old_token)
+    assert (revoked.status_code, revoked.json()["code"]) == (401, "token_revoked")
+    assert client.get(probe, headers=auth.user(user, roles=["learner"], ver=2)).status_code == 200
