@@ -28,6 +28,11 @@ class Settings(ServiceSettings):
     feed_max_bytes: int = 20_000_000
     feed_window_past_days: int = 30
     feed_window_future_days: int = 400
+    # Recurrence bounds of one feed import (docs/sessions.md): occurrences kept per event (the first ones in the
+    # window) and per feed (the earliest ones), and the time one import may take before the feed is refused.
+    feed_max_occurrences_per_event: int = Field(default=1000, ge=1)
+    feed_max_occurrences: int = Field(default=20_000, ge=1)
+    feed_import_budget_seconds: float = Field(default=30.0, gt=0)
 
     outbox_interval_seconds: float = 5.0
     # Permanent refusals (4xx) of an outbox message before it is parked as dead (docs/sessions.md).
@@ -37,7 +42,7 @@ class Settings(ServiceSettings):
     # Items longer than this are looked up separately by the clash check (see docs/sessions.md).
     long_item_hours: int = 24
     # Feeds and webhooks reach public addresses only, plus what FETCH_ALLOW names: CIDRs, addresses or exact host
-    # names, each with an optional :port (comma-separated or a JSON list). See docs/sessions.md "Outgoing requests".
+    # names, each with an optional :port (comma-separated or a JSON list). Rules: kit/netguard.py.
     fetch_allow: Annotated[list[str], NoDecode] = []
     fetch_allow_loopback: bool = False  # development only; refused in production
     fetch_max_redirects: int = Field(default=5, ge=0, le=20)
