@@ -310,3 +310,46 @@ def test_bodies_are_bounded_and_never_read_from_failed_answers(allowed: Server) 
         fetch("GET", allowed.url + "/big", policy=exact(allowed, max_bytes=1000))
     failed = fetch("GET", allowed.url + "/error", policy=exact(allowed))
     assert (failed.status_code, failed.body) == (500, b"")
+
+
+def test_https_keeps_the_host_name_for_sni_and_certificate_checks(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Connecting to the vetted address must not break TLS: SNI and the certificate check use the URL's name."""
+    import datetime
+    import ssl
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "feeds.test")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.DNSName("feeds.test")]), critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    server = Server()
+    server.routes["/feed.ics"] = (200, {}, b"BEGIN:VCALENDAR")
+    served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    served.load_cert_chain(tmp_path / "cert.pem", tmp_path / "key.pem")
+    names: list[str | None] = []
+    served.sni_callback = lambda sock, sni, ctx: names.append(sni)  # type: ignore[assignment,misc]
+    server.server.socket = served.wrap_socket(server.server.socket, server_side=True)
+    trusted = ssl.create_default_context(cafile=str(tmp_path / "cert.pem"))
+    fake_dns(monkeypatch, {"feeds.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]})
+    policy = FetchPolicy(allow_loopback=True, timeout=5)
+    try:
+        got = fetch("GET", f"https://feeds.test:{server.port}/feed.ics", policy=policy, transport=httpx.HTTPTransport(verify=trusted))
+        assert (got.status_code, got.body) == (200, b"BEGIN:VCALENDAR")
+        assert names == ["feeds.test"]
+        assert server.requests[0]["headers"]["Host"] == f"feeds.test:{server.port}"
+        with pytest.raises(FetchFailed):  # the certificate is checked against the URL's name, not the address
+            fetch("GET", f"https://other.test:{server.port}/feed.ics", policy=policy, transport=httpx.HTTPTransport(verify=trusted))
+    finally:
+        server.close()
