@@ -336,3 +336,19 @@ def test_feed_fetched_from_loopback_only_when_development_allows_it(client: Test
         assert client.post(FEED, json=feed_body(allowed.url + "/y1.ics"), headers=people.admin()).status_code == 422
     finally:
         app.state.settings.fetch_allow_loopback = True
+
+
+def test_allow_list_settings_from_the_environment_and_loopback_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sessions.core.config import Settings
+
+    monkeypatch.setenv("FETCH_ALLOW", "10.20.0.0/16, feeds.intranet:8443 ,[fd00::7]:443")
+    policy = Settings().fetch_policy(timeout=1, max_bytes=10, follow_redirects=True)
+    assert [e.text for e in policy.allow] == ["10.20.0.0/16", "feeds.intranet:8443", "[fd00::7]:443"]
+    monkeypatch.setenv("FETCH_ALLOW", '["127.0.0.1:8080"]')
+    assert Settings().fetch_allow == ["127.0.0.1:8080"]
+    monkeypatch.setenv("FETCH_ALLOW", "not a host!")
+    with pytest.raises(ValueError, match="not a host"):
+        Settings()
+    monkeypatch.delenv("FETCH_ALLOW")
+    with pytest.raises(ValueError, match="FETCH_ALLOW_LOOPBACK"):
+        Settings(environment="production", fetch_allow_loopback=True, database_url="postgresql+psycopg://x/y", client_id="svc")
