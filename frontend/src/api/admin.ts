@@ -1,33 +1,40 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { call, get, path, post, type Schema } from "./http";
+import { api } from "./client";
+import { unwrap } from "./errors";
+import type { Schema } from "./types";
 
-/* Gateway admin endpoints (users, roles, machine clients). */
-export const ADMIN = {
-  users: path("/api/admin/users"),
-  user: (id: string) => path("/api/admin/users/{user_id}", { user_id: id }),
-  import: path("/api/admin/users/import"),
-  clients: path("/api/admin/clients"),
-  scopes: path("/api/admin/clients/scopes"),
-  rotate: (id: string) => path("/api/admin/clients/{client_id}/rotate-secret", { client_id: id }),
-  revoke: (id: string) => path("/api/admin/clients/{client_id}/revoke", { client_id: id }),
-  lookup: path("/api/users/lookup"),
-  audit: path("/api/admin/audit"),
-} as const;
+/* Gateway admin endpoints (users, roles, machine clients, audit): calls through the typed client. */
 
-export type AdminUser = Schema<"UserPublic">;
-export type UserPage = Schema<"UsersPage">;
-export type ImportReport = Schema<"ImportReport">;
-export type ImportRow = Schema<"ImportRow">;
-export type MachineClient = Schema<"ClientPublic">;
-export type ClientWithSecret = Schema<"ClientWithSecret">;
 export type Role = Schema<"Role">;
 export type AuditAction = Schema<"AuditAction">;
 export type AuditEvent = Schema<"AuditEventPublic">;
 
-export function useUsers(filters: { q?: string; role?: Role; limit: number; offset: number }) {
+export interface UserFilters {
+  q?: string;
+  role?: Role;
+  limit: number;
+  offset: number;
+}
+
+export interface AuditFilters {
+  action?: AuditAction;
+  limit: number;
+  offset: number;
+}
+
+export const adminKeys = {
+  allUsers: ["admin", "users"] as const,
+  users: (filters: UserFilters) => ["admin", "users", filters] as const,
+  clients: ["admin", "clients"] as const,
+  scopes: ["admin", "scopes"] as const,
+  names: (ids: string[]) => ["admin", "names", ids] as const,
+  audit: (filters: AuditFilters) => ["admin", "audit", filters] as const,
+};
+
+export function useUsers(filters: UserFilters) {
   return useQuery({
-    queryKey: ["admin", "users", filters],
-    queryFn: ({ signal }) => get<UserPage>(ADMIN.users, filters, signal),
+    queryKey: adminKeys.users(filters),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/users", { params: { query: filters }, signal })),
     placeholderData: keepPreviousData,
   });
 }
@@ -35,8 +42,9 @@ export function useUsers(filters: { q?: string; role?: Role; limit: number; offs
 export function useSetRoles() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, roles }: { id: string; roles: Role[] }) => call<AdminUser>("PATCH", ADMIN.user(id), { body: { roles } }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin", "users"] }),
+    mutationFn: ({ id, roles }: { id: string; roles: Role[] }) =>
+      unwrap(api.PATCH("/api/admin/users/{user_id}", { params: { path: { user_id: id } }, body: { roles } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.allUsers }),
   });
 }
 
@@ -46,23 +54,24 @@ export function useImportUsers() {
     mutationFn: (file: File) => {
       const form = new FormData();
       form.append("file", file);
-      return post<ImportReport>(ADMIN.import, form);
+      // The spec types a binary part as a string; the FormData is what is sent.
+      return unwrap(api.POST("/api/admin/users/import", { body: { file: file.name }, bodySerializer: () => form }));
     },
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin", "users"] }),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.allUsers }),
   });
 }
 
 export function useClients() {
   return useQuery({
-    queryKey: ["admin", "clients"],
-    queryFn: ({ signal }) => get<Schema<"ClientsPage">>(ADMIN.clients, { limit: 200 }, signal),
+    queryKey: adminKeys.clients,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/clients", { params: { query: { limit: 200 } }, signal })),
   });
 }
 
 export function useScopes() {
   return useQuery({
-    queryKey: ["admin", "scopes"],
-    queryFn: ({ signal }) => get<Schema<"ScopeInfo">[]>(ADMIN.scopes, undefined, signal),
+    queryKey: adminKeys.scopes,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/clients/scopes", { signal })),
     staleTime: Infinity,
   });
 }
@@ -70,24 +79,24 @@ export function useScopes() {
 export function useCreateClient() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: Schema<"ClientCreate">) => post<ClientWithSecret>(ADMIN.clients, data),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin", "clients"] }),
+    mutationFn: (body: Schema<"ClientCreate">) => unwrap(api.POST("/api/admin/clients", { body })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.clients }),
   });
 }
 
 export function useRotateSecret() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => post<ClientWithSecret>(ADMIN.rotate(id)),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin", "clients"] }),
+    mutationFn: (id: string) => unwrap(api.POST("/api/admin/clients/{client_id}/rotate-secret", { params: { path: { client_id: id } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.clients }),
   });
 }
 
 export function useRevokeClient() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => post<MachineClient>(ADMIN.revoke(id)),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["admin", "clients"] }),
+    mutationFn: (id: string) => unwrap(api.POST("/api/admin/clients/{client_id}/revoke", { params: { path: { client_id: id } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: adminKeys.clients }),
   });
 }
 
@@ -95,9 +104,9 @@ export function useRevokeClient() {
 export function useUserNames(ids: string[]) {
   const unique = [...new Set(ids)].sort().slice(0, 200);
   return useQuery({
-    queryKey: ["admin", "names", unique],
+    queryKey: adminKeys.names(unique),
     queryFn: async ({ signal }) => {
-      const list = await get<Schema<"UserName">[]>(ADMIN.lookup, { ids: unique }, signal);
+      const list = await unwrap(api.GET("/api/users/lookup", { params: { query: { ids: unique.join(",") } }, signal }));
       return new Map(list.map((u) => [u.id, u.full_name || u.username]));
     },
     enabled: unique.length > 0,
@@ -105,10 +114,10 @@ export function useUserNames(ids: string[]) {
   });
 }
 
-export function useAuditLog(filters: { action?: AuditAction; limit: number; offset: number }) {
+export function useAuditLog(filters: AuditFilters) {
   return useQuery({
-    queryKey: ["admin", "audit", filters],
-    queryFn: ({ signal }) => get<Schema<"AuditPage">>(ADMIN.audit, filters, signal),
+    queryKey: adminKeys.audit(filters),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/admin/audit", { params: { query: filters }, signal })),
     placeholderData: keepPreviousData,
   });
 }

@@ -43,9 +43,32 @@ export async function authFetch(request: Request): Promise<Response> {
   return retried;
 }
 
-/** The typed API client the app uses, generated from the gateway's OpenAPI spec. */
-export const api = createClient<paths>({
+/** Query strings as the services read them: lists comma-joined (`ids=a,b`), empty values left out. */
+export function serializeQuery(query: Record<string, unknown>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value === undefined || value === null || value === "") continue;
+    params.set(key, Array.isArray(value) ? value.join(",") : String(value));
+  }
+  return params.toString();
+}
+
+/**
+ * The typed API client the app uses, generated from the gateway's OpenAPI spec:
+ * paths, parameters, bodies and answers are all checked against `schema.d.ts`.
+ * Wrap calls in `unwrap()` (errors.ts) to get the data or a thrown `ApiError`.
+ */
+export const api = createClient<paths, "application/json">({
   baseUrl: API_BASE_URL,
   fetch: authFetch,
   credentials: "same-origin",
+  headers: { Accept: "application/json" },
+  querySerializer: serializeQuery,
 });
+
+/** A fresh Idempotency-Key per user action (retries of the same action reuse it). */
+export function idempotencyKey(): string {
+  return typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+}

@@ -1,56 +1,36 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { get, path, post, put, type Schema } from "./http";
+import { api } from "./client";
+import { isApiError, unwrap } from "./errors";
+import type { Schema } from "./types";
+import { notificationKeys } from "./notifications";
 
-/* Feedback service: shapes mirror services/feedback/feedback/models.py and api/routes/*.py. */
-export const FEEDBACK = {
-  sessions: path("/api/feedback/sessions"),
-  session: (id: string) => path("/api/feedback/sessions/{session_id}", { session_id: id }),
-  ratings: (id: string) => path("/api/feedback/sessions/{session_id}/ratings", { session_id: id }),
-  myRating: (id: string) => path("/api/feedback/sessions/{session_id}/ratings/me", { session_id: id }),
-  ratingSummary: (id: string) => path("/api/feedback/sessions/{session_id}/ratings/summary", { session_id: id }),
-  reflection: (id: string) => path("/api/feedback/sessions/{session_id}/reflection", { session_id: id }),
-  observations: (id: string) => path("/api/feedback/sessions/{session_id}/observations", { session_id: id }),
-  assessments: path("/api/feedback/assessments"),
-  myAssessments: path("/api/feedback/assessments/me"),
-  flags: path("/api/feedback/flags"),
-  flagAction: (id: number, action: "dismiss" | "confirm") =>
-    action === "dismiss" ? path("/api/feedback/flags/{flag_id}/dismiss", { flag_id: id }) : path("/api/feedback/flags/{flag_id}/confirm", { flag_id: id }),
-  erratum: (id: number) => path("/api/feedback/errata/{erratum_id}", { erratum_id: id }),
-  erratumContent: (id: number) => path("/api/feedback/errata/{erratum_id}/content", { erratum_id: id }),
-  acknowledge: (id: number) => path("/api/feedback/errata/{erratum_id}/acknowledge", { erratum_id: id }),
-  endorsements: path("/api/feedback/endorsements"),
-  report: path("/api/feedback/reports/programme"),
-  portfolio: (tutorId: string) => path("/api/feedback/portfolio/{tutor_id}", { tutor_id: tutorId }),
-  certificate: (tutorId: string) => path("/api/feedback/portfolio/{tutor_id}/certificate", { tutor_id: tutorId }),
-  notifications: path("/api/feedback/notifications"),
-} as const;
+/* Feedback service: every call goes through the typed client, so paths, bodies and answers come from schema.d.ts. */
 
 export type SessionFact = Schema<"SessionFactPublic">;
 export const RATING_CRITERIA = ["clarity", "accuracy", "usefulness", "tutor_approach"] as const;
 export type RatingCriterion = (typeof RATING_CRITERIA)[number];
 export type RatingIn = Schema<"RatingCreate">;
 export type OwnRating = Schema<"RatingOwnPublic">;
-export type Assessment = Schema<"AssessmentPublic">;
 export type Trajectory = Schema<"Trajectory">;
 export type FlagStatus = Schema<"FlagStatus">;
 export type Flag = Schema<"FlagPublic">;
-export type Erratum = Schema<"ErratumPublic">;
-export type ErratumDetail = Schema<"ErratumDetail">;
-export type RatingAggregate = Schema<"RatingAggregate">;
 export type PairedChange = Schema<"PairedChange">;
-export type ProgrammeReport = Schema<"ProgrammeReport">;
-export type Observation = Schema<"ObservationPublic">;
-export type Endorsement = Schema<"EndorsementPublic">;
-export type Portfolio = Schema<"Portfolio">;
+
+export interface ReportFilters {
+  cohort?: string;
+  topic_id?: number;
+}
 
 export const feedbackKeys = {
   sessions: ["feedback", "sessions"] as const,
+  session: (id: string) => ["feedback", "session", id] as const,
   myRating: (id: string) => ["feedback", "rating", id] as const,
   trajectory: ["feedback", "trajectory"] as const,
+  allFlags: ["feedback", "flags"] as const,
   flags: (status: string) => ["feedback", "flags", status] as const,
   erratum: (id: number) => ["feedback", "erratum", id] as const,
   erratumContent: (id: number) => ["feedback", "erratum-content", id] as const,
-  report: (filters: object) => ["feedback", "report", filters] as const,
+  report: (filters: ReportFilters) => ["feedback", "report", filters] as const,
   portfolio: (id: string) => ["feedback", "portfolio", id] as const,
 };
 
@@ -58,7 +38,15 @@ export const feedbackKeys = {
 export function useFeedbackSessions() {
   return useQuery({
     queryKey: feedbackKeys.sessions,
-    queryFn: ({ signal }) => get<SessionFact[]>(FEEDBACK.sessions, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/sessions", { signal })),
+  });
+}
+
+/** One completed session the caller took part in. */
+export function useFeedbackSession(sessionId: string) {
+  return useQuery({
+    queryKey: feedbackKeys.session(sessionId),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/sessions/{session_id}", { params: { path: { session_id: sessionId } }, signal })),
   });
 }
 
@@ -67,9 +55,9 @@ export function useMyRating(sessionId: string) {
     queryKey: feedbackKeys.myRating(sessionId),
     queryFn: async ({ signal }) => {
       try {
-        return await get<OwnRating>(FEEDBACK.myRating(sessionId), undefined, signal);
+        return await unwrap(api.GET("/api/feedback/sessions/{session_id}/ratings/me", { params: { path: { session_id: sessionId } }, signal }));
       } catch (e) {
-        if ((e as { code?: string }).code === "rating_not_found") return null;
+        if (isApiError(e) && e.code === "rating_not_found") return null;
         throw e;
       }
     },
@@ -79,8 +67,12 @@ export function useMyRating(sessionId: string) {
 export function useSaveRating(sessionId: string, existing: boolean) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: RatingIn) =>
-      existing ? put<OwnRating>(FEEDBACK.myRating(sessionId), data) : post<OwnRating>(FEEDBACK.ratings(sessionId), data),
+    mutationFn: (body: RatingIn) => {
+      const params = { path: { session_id: sessionId } };
+      return existing
+        ? unwrap(api.PUT("/api/feedback/sessions/{session_id}/ratings/me", { params, body }))
+        : unwrap(api.POST("/api/feedback/sessions/{session_id}/ratings", { params, body }));
+    },
     onSuccess: (rating) => qc.setQueryData(feedbackKeys.myRating(sessionId), rating),
   });
 }
@@ -88,30 +80,28 @@ export function useSaveRating(sessionId: string, existing: boolean) {
 export function useTrajectory() {
   return useQuery({
     queryKey: feedbackKeys.trajectory,
-    queryFn: ({ signal }) => get<Trajectory[]>(FEEDBACK.myAssessments, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/assessments/me", { signal })),
   });
 }
 
 export function useCreateAssessment() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: Schema<"AssessmentCreate">) =>
-      post<Assessment>(FEEDBACK.assessments, data),
+    mutationFn: (body: Schema<"AssessmentCreate">) => unwrap(api.POST("/api/feedback/assessments", { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: feedbackKeys.trajectory }),
   });
 }
 
 export function useCreateFlag() {
   return useMutation({
-    mutationFn: (data: Schema<"FlagCreate">) =>
-      post<Flag>(FEEDBACK.flags, data),
+    mutationFn: (body: Schema<"FlagCreate">) => unwrap(api.POST("/api/feedback/flags", { body })),
   });
 }
 
 export function useFlags(status: FlagStatus) {
   return useQuery({
     queryKey: feedbackKeys.flags(status),
-    queryFn: ({ signal }) => get<Flag[]>(FEEDBACK.flags, { status }, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/flags", { params: { query: { status } }, signal })),
     refetchInterval: 60_000,
   });
 }
@@ -119,19 +109,20 @@ export function useFlags(status: FlagStatus) {
 export function useDismissFlag() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, note }: { id: number; note: string }) => post<Flag>(FEEDBACK.flagAction(id, "dismiss"), { note }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["feedback", "flags"] }),
+    mutationFn: ({ id, note }: { id: number; note: string }) =>
+      unwrap(api.POST("/api/feedback/flags/{flag_id}/dismiss", { params: { path: { flag_id: id } }, body: { note } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: feedbackKeys.allFlags }),
   });
 }
 
 export function useConfirmFlag() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, ...data }: { id: number } & Schema<"FlagConfirm">) =>
-      post<ErratumDetail>(FEEDBACK.flagAction(id, "confirm"), data),
+    mutationFn: ({ id, ...body }: { id: number } & Schema<"FlagConfirm">) =>
+      unwrap(api.POST("/api/feedback/flags/{flag_id}/confirm", { params: { path: { flag_id: id } }, body })),
     onSuccess: (erratum) => {
       qc.setQueryData(feedbackKeys.erratum(erratum.id), erratum);
-      void qc.invalidateQueries({ queryKey: ["feedback", "flags"] });
+      void qc.invalidateQueries({ queryKey: feedbackKeys.allFlags });
     },
   });
 }
@@ -139,7 +130,7 @@ export function useConfirmFlag() {
 export function useErratum(id: number | null) {
   return useQuery({
     queryKey: feedbackKeys.erratum(id ?? 0),
-    queryFn: ({ signal }) => get<ErratumDetail>(FEEDBACK.erratum(id!), undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/errata/{erratum_id}", { params: { path: { erratum_id: id! } }, signal })),
     enabled: id !== null,
   });
 }
@@ -147,7 +138,8 @@ export function useErratum(id: number | null) {
 export function useErratumContent(id: number | null) {
   return useQuery({
     queryKey: feedbackKeys.erratumContent(id ?? 0),
-    queryFn: ({ signal }) => get<Erratum>(FEEDBACK.erratumContent(id!), undefined, signal),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/feedback/errata/{erratum_id}/content", { params: { path: { erratum_id: id! } }, signal })),
     enabled: id !== null,
   });
 }
@@ -155,43 +147,65 @@ export function useErratumContent(id: number | null) {
 export function useAcknowledge() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (erratumId: number) => post<{ erratum_id: number; acknowledged_at: string }>(FEEDBACK.acknowledge(erratumId)),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["notifications"] }),
+    mutationFn: (erratumId: number) =>
+      unwrap(api.POST("/api/feedback/errata/{erratum_id}/acknowledge", { params: { path: { erratum_id: erratumId } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: notificationKeys.all }),
   });
 }
 
-export function useReport(filters: { cohort?: string; topic_id?: number }) {
+export function useReport(filters: ReportFilters) {
   return useQuery({
     queryKey: feedbackKeys.report(filters),
-    queryFn: ({ signal }) => get<ProgrammeReport>(FEEDBACK.report, filters, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/reports/programme", { params: { query: filters }, signal })),
   });
+}
+
+/** The programme report as CSV text. */
+export function fetchReportCsv(cohort: string | undefined): Promise<string> {
+  return unwrap(
+    api.GET("/api/feedback/reports/programme", {
+      params: { query: { cohort, format: "csv" } },
+      headers: { Accept: "text/csv" },
+      parseAs: "text",
+    }),
+  );
 }
 
 export function usePortfolio(tutorId: string | null) {
   return useQuery({
     queryKey: feedbackKeys.portfolio(tutorId ?? ""),
-    queryFn: ({ signal }) => get<Portfolio>(FEEDBACK.portfolio(tutorId!), undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/feedback/portfolio/{tutor_id}", { params: { path: { tutor_id: tutorId! } }, signal })),
     enabled: tutorId !== null,
   });
 }
 
+/** A tutor's certificate as an HTML page. */
+export function fetchCertificate(tutorId: string, name: string | undefined): Promise<string> {
+  return unwrap(
+    api.GET("/api/feedback/portfolio/{tutor_id}/certificate", {
+      params: { path: { tutor_id: tutorId }, query: { name } },
+      headers: { Accept: "text/html" },
+      parseAs: "text",
+    }),
+  );
+}
+
 export function useCreateReflection(sessionId: string) {
   return useMutation({
-    mutationFn: (data: Schema<"ReflectionCreate">) =>
-      post(FEEDBACK.reflection(sessionId), data),
+    mutationFn: (body: Schema<"ReflectionCreate">) =>
+      unwrap(api.POST("/api/feedback/sessions/{session_id}/reflection", { params: { path: { session_id: sessionId } }, body })),
   });
 }
 
 export function useCreateObservation(sessionId: string) {
   return useMutation({
-    mutationFn: (data: Schema<"ObservationCreate">) =>
-      post<Observation>(FEEDBACK.observations(sessionId), data),
+    mutationFn: (body: Schema<"ObservationCreate">) =>
+      unwrap(api.POST("/api/feedback/sessions/{session_id}/observations", { params: { path: { session_id: sessionId } }, body })),
   });
 }
 
 export function useCreateEndorsement() {
   return useMutation({
-    mutationFn: (data: Schema<"EndorsementCreate">) =>
-      post<Endorsement>(FEEDBACK.endorsements, data),
+    mutationFn: (body: Schema<"EndorsementCreate">) => unwrap(api.POST("/api/feedback/endorsements", { body })),
   });
 }

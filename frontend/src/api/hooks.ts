@@ -2,12 +2,12 @@ import { queryOptions, useQuery } from "@tanstack/react-query";
 import { api } from "./client";
 import { unwrap } from "./errors";
 
-export const queryKeys = {
+export const authKeys = {
   me: ["auth", "me"] as const,
 };
 
 export const meQuery = queryOptions({
-  queryKey: queryKeys.me,
+  queryKey: authKeys.me,
   queryFn: ({ signal }) => unwrap(api.GET("/api/auth/me", { signal })),
   staleTime: 5 * 60_000,
 });

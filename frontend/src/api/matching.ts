@@ -1,37 +1,9 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { del, get, path, post, put, type Schema } from "./http";
+import { api } from "./client";
+import { unwrap } from "./errors";
+import type { Schema } from "./types";
 
-/*
- * Matching service: shapes mirror services/matching/matching/models.py.
- * Paths in one place (MATCHING) so the switch to generated types stays local.
- */
-export const MATCHING = {
-  topics: path("/api/matching/topics"),
-  learnerMe: path("/api/matching/learners/me"),
-  tutorMe: path("/api/matching/tutors/me"),
-  tutorPause: path("/api/matching/tutors/me/pause"),
-  learner: (id: string) => path("/api/matching/learners/{user_id}", { user_id: id }),
-  tutor: (id: string) => path("/api/matching/tutors/{user_id}", { user_id: id }),
-  suggestions: path("/api/matching/suggestions"),
-  requests: path("/api/matching/requests"),
-  requestAction: (id: number, action: "accept" | "decline" | "cancel") =>
-    action === "accept"
-      ? path("/api/matching/requests/{request_id}/accept", { request_id: id })
-      : action === "decline"
-        ? path("/api/matching/requests/{request_id}/decline", { request_id: id })
-        : path("/api/matching/requests/{request_id}/cancel", { request_id: id }),
-  pairings: path("/api/matching/pairings"),
-  approvals: path("/api/matching/approvals"),
-  approval: (id: number) => path("/api/matching/approvals/{approval_id}", { approval_id: id }),
-  approvalTransitions: (id: number) => path("/api/matching/approvals/{approval_id}/transition", { approval_id: id }),
-  exclusions: path("/api/matching/exclusions"),
-  exclusion: (id: number) => path("/api/matching/exclusions/{exclusion_id}", { exclusion_id: id }),
-  runs: path("/api/matching/runs"),
-  run: (id: number) => path("/api/matching/runs/{run_id}", { run_id: id }),
-  runAction: (id: number, action: "publish" | "rollback") =>
-    action === "publish" ? path("/api/matching/runs/{run_id}/publish", { run_id: id }) : path("/api/matching/runs/{run_id}/rollback", { run_id: id }),
-  notifications: path("/api/matching/notifications"),
-} as const;
+/* Matching service: every call goes through the typed client, so paths, bodies and answers come from schema.d.ts. */
 
 export type TopicKind = Schema<"TopicKind">;
 export type Format = Schema<"Format">;
@@ -49,27 +21,26 @@ export type Breakdown = Schema<"Breakdown">;
 export const CRITERIA = ["topic_fit", "stage_gap", "shared_free_time", "format", "language", "load", "quality"] as const satisfies readonly (keyof Breakdown)[];
 export type Criterion = (typeof CRITERIA)[number];
 export type Suggestion = Schema<"Suggestion">;
-export type SuggestionList = Schema<"SuggestionList">;
 export type MatchRequest = Schema<"MatchRequestPublic">;
-export type Pairing = Schema<"PairingPublic">;
 export type Approval = Schema<"ApprovalPublic">;
-export type ApprovalDetail = Schema<"ApprovalDetail">;
 export type Exclusion = Schema<"ExclusionPublic">;
 export type RunCreate = Schema<"RunCreate">;
-export type RunTotals = Schema<"RunTotals">;
-export type RunResult = Schema<"RunResult">;
 export type Run = Schema<"RunPublic">;
-
-// ---- hooks ------------------------------------------------------------------------------------
 
 export const matchingKeys = {
   all: ["matching"] as const,
   topics: ["matching", "topics"] as const,
   learnerMe: ["matching", "learner", "me"] as const,
   tutorMe: ["matching", "tutor", "me"] as const,
+  tutors: (topicId: number | null) => ["matching", "tutors", topicId] as const,
+  name: (kind: "tutor" | "learner", id: string | null) => ["matching", "name", kind, id] as const,
+  allSuggestions: ["matching", "suggestions"] as const,
   suggestions: (topicId: number) => ["matching", "suggestions", topicId] as const,
+  allRequests: ["matching", "requests"] as const,
   requests: (role: string) => ["matching", "requests", role] as const,
-  approvals: (status: string) => ["matching", "approvals", status] as const,
+  allApprovals: ["matching", "approvals"] as const,
+  approvals: (status: string, tutorId: string) => ["matching", "approvals", status, tutorId] as const,
+  allApproval: ["matching", "approval"] as const,
   approval: (id: number) => ["matching", "approval", id] as const,
   runs: ["matching", "runs"] as const,
   run: (id: number) => ["matching", "run", id] as const,
@@ -79,7 +50,7 @@ export const matchingKeys = {
 export function useTopics() {
   return useQuery({
     queryKey: matchingKeys.topics,
-    queryFn: ({ signal }) => get<Topic[]>(MATCHING.topics, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/topics", { signal })),
     staleTime: 10 * 60_000,
   });
 }
@@ -93,7 +64,7 @@ export function useTopicNames(): (id: number) => string {
 export function useLearnerProfile() {
   return useQuery({
     queryKey: matchingKeys.learnerMe,
-    queryFn: ({ signal }) => get<LearnerProfile>(MATCHING.learnerMe, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/learners/me", { signal })),
     retry: false,
   });
 }
@@ -101,10 +72,10 @@ export function useLearnerProfile() {
 export function useSaveLearnerProfile() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: LearnerProfileIn) => put<LearnerProfile>(MATCHING.learnerMe, data),
+    mutationFn: (body: LearnerProfileIn) => unwrap(api.PUT("/api/matching/learners/me", { body })),
     onSuccess: (profile) => {
       qc.setQueryData(matchingKeys.learnerMe, profile);
-      void qc.invalidateQueries({ queryKey: ["matching", "suggestions"] });
+      void qc.invalidateQueries({ queryKey: matchingKeys.allSuggestions });
     },
   });
 }
@@ -112,7 +83,7 @@ export function useSaveLearnerProfile() {
 export function useTutorProfile() {
   return useQuery({
     queryKey: matchingKeys.tutorMe,
-    queryFn: ({ signal }) => get<TutorProfile>(MATCHING.tutorMe, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/tutors/me", { signal })),
     retry: false,
   });
 }
@@ -120,7 +91,7 @@ export function useTutorProfile() {
 export function useSaveTutorProfile() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: TutorProfileIn) => put<TutorProfile>(MATCHING.tutorMe, data),
+    mutationFn: (body: TutorProfileIn) => unwrap(api.PUT("/api/matching/tutors/me", { body })),
     onSuccess: (profile) => qc.setQueryData(matchingKeys.tutorMe, profile),
   });
 }
@@ -128,7 +99,7 @@ export function useSaveTutorProfile() {
 export function useSuggestions(topicId: number | null) {
   return useQuery({
     queryKey: matchingKeys.suggestions(topicId ?? 0),
-    queryFn: ({ signal }) => get<SuggestionList>(MATCHING.suggestions, { topic_id: topicId }, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/suggestions", { params: { query: { topic_id: topicId! } }, signal })),
     enabled: topicId !== null,
     placeholderData: keepPreviousData,
   });
@@ -137,7 +108,7 @@ export function useSuggestions(topicId: number | null) {
 export function useRequests(role: "learner" | "tutor") {
   return useQuery({
     queryKey: matchingKeys.requests(role),
-    queryFn: ({ signal }) => get<MatchRequest[]>(MATCHING.requests, { role }, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/requests", { params: { query: { role } }, signal })),
     refetchInterval: 30_000,
   });
 }
@@ -145,32 +116,42 @@ export function useRequests(role: "learner" | "tutor") {
 export function useCreateRequest() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: Schema<"MatchRequestCreate">) =>
-      post<MatchRequest>(MATCHING.requests, data),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["matching", "requests"] }),
+    mutationFn: (body: Schema<"MatchRequestCreate">) => unwrap(api.POST("/api/matching/requests", { body })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: matchingKeys.allRequests }),
   });
 }
 
 export function useRequestAction() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action, reason }: { id: number; action: "accept" | "decline" | "cancel"; reason?: string | null }) =>
-      post<MatchRequest | Pairing>(MATCHING.requestAction(id, action), action === "decline" ? { reason: reason || null } : undefined),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["matching"] }),
+    mutationFn: async ({ id, action, reason }: { id: number; action: "accept" | "decline" | "cancel"; reason?: string | null }) => {
+      const params = { path: { request_id: id } };
+      if (action === "accept") return unwrap(api.POST("/api/matching/requests/{request_id}/accept", { params }));
+      if (action === "decline")
+        return unwrap(api.POST("/api/matching/requests/{request_id}/decline", { params, body: { reason: reason || null } }));
+      return unwrap(api.POST("/api/matching/requests/{request_id}/cancel", { params }));
+    },
+    onSuccess: () => void qc.invalidateQueries({ queryKey: matchingKeys.all }),
   });
 }
 
 export function useApprovals(status: ApprovalStatus | "all", tutorId?: string) {
   return useQuery({
-    queryKey: [...matchingKeys.approvals(status), tutorId ?? ""],
-    queryFn: ({ signal }) => get<Approval[]>(MATCHING.approvals, { status: status === "all" ? undefined : status, tutor_id: tutorId }, signal),
+    queryKey: matchingKeys.approvals(status, tutorId ?? ""),
+    queryFn: ({ signal }) =>
+      unwrap(
+        api.GET("/api/matching/approvals", {
+          params: { query: { status: status === "all" ? undefined : status, tutor_id: tutorId } },
+          signal,
+        }),
+      ),
   });
 }
 
 export function useApproval(id: number | null) {
   return useQuery({
     queryKey: matchingKeys.approval(id ?? 0),
-    queryFn: ({ signal }) => get<ApprovalDetail>(MATCHING.approval(id!), undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/approvals/{approval_id}", { params: { path: { approval_id: id! } }, signal })),
     enabled: id !== null,
   });
 }
@@ -178,9 +159,8 @@ export function useApproval(id: number | null) {
 export function useCreateApproval() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: Schema<"ApprovalCreate">) =>
-      post<Approval>(MATCHING.approvals, data),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["matching", "approvals"] }),
+    mutationFn: (body: Schema<"ApprovalCreate">) => unwrap(api.POST("/api/matching/approvals", { body })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: matchingKeys.allApprovals }),
   });
 }
 
@@ -188,10 +168,10 @@ export function useTransitionApproval() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, status, reason }: { id: number; status: ApprovalStatus; reason: string }) =>
-      post<ApprovalDetail>(MATCHING.approvalTransitions(id), { status, reason }),
+      unwrap(api.POST("/api/matching/approvals/{approval_id}/transition", { params: { path: { approval_id: id } }, body: { status, reason } })),
     onSuccess: () => {
-      void qc.invalidateQueries({ queryKey: ["matching", "approvals"] });
-      void qc.invalidateQueries({ queryKey: ["matching", "approval"] });
+      void qc.invalidateQueries({ queryKey: matchingKeys.allApprovals });
+      void qc.invalidateQueries({ queryKey: matchingKeys.allApproval });
     },
   });
 }
@@ -199,7 +179,7 @@ export function useTransitionApproval() {
 export function useRuns() {
   return useQuery({
     queryKey: matchingKeys.runs,
-    queryFn: ({ signal }) => get<Run[]>(MATCHING.runs, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/runs", { signal })),
   });
 }
 
@@ -209,7 +189,7 @@ const RUNNING: RunStatus[] = ["queued", "running"];
 export function useRun(id: number | null) {
   return useQuery({
     queryKey: matchingKeys.run(id ?? 0),
-    queryFn: ({ signal }) => get<Run>(MATCHING.run(id!), undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/runs/{run_id}", { params: { path: { run_id: id! } }, signal })),
     enabled: id !== null,
     refetchInterval: (query) => (query.state.data && RUNNING.includes(query.state.data.status) ? 1000 : false),
   });
@@ -218,7 +198,7 @@ export function useRun(id: number | null) {
 export function useStartRun() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: RunCreate) => post<Run>(MATCHING.runs, data),
+    mutationFn: (body: RunCreate) => unwrap(api.POST("/api/matching/runs", { body })),
     onSuccess: (run) => {
       qc.setQueryData(matchingKeys.run(run.id), run);
       void qc.invalidateQueries({ queryKey: matchingKeys.runs });
@@ -229,7 +209,12 @@ export function useStartRun() {
 export function useRunAction() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, action }: { id: number; action: "publish" | "rollback" }) => post<Run>(MATCHING.runAction(id, action), {}),
+    mutationFn: ({ id, action }: { id: number; action: "publish" | "rollback" }) => {
+      const params = { path: { run_id: id } };
+      return action === "publish"
+        ? unwrap(api.POST("/api/matching/runs/{run_id}/publish", { params }))
+        : unwrap(api.POST("/api/matching/runs/{run_id}/rollback", { params }));
+    },
     onSuccess: (run) => {
       qc.setQueryData(matchingKeys.run(run.id), run);
       void qc.invalidateQueries({ queryKey: matchingKeys.runs });
@@ -240,14 +225,14 @@ export function useRunAction() {
 export function useExclusions() {
   return useQuery({
     queryKey: matchingKeys.exclusions,
-    queryFn: ({ signal }) => get<Exclusion[]>(MATCHING.exclusions, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/exclusions", { signal })),
   });
 }
 
 export function useCreateExclusion() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: Schema<"ExclusionCreate">) => post<Exclusion>(MATCHING.exclusions, data),
+    mutationFn: (body: Schema<"ExclusionCreate">) => unwrap(api.POST("/api/matching/exclusions", { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: matchingKeys.exclusions }),
   });
 }
@@ -255,7 +240,7 @@ export function useCreateExclusion() {
 export function useDeleteExclusion() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => del<null>(MATCHING.exclusion(id)),
+    mutationFn: (id: number) => unwrap(api.DELETE("/api/matching/exclusions/{exclusion_id}", { params: { path: { exclusion_id: id } } })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: matchingKeys.exclusions }),
   });
 }
@@ -263,9 +248,13 @@ export function useDeleteExclusion() {
 /** Display name of a tutor or learner from their matching profile (ids are all requests carry). */
 export function usePersonName(kind: "tutor" | "learner", id: string | null) {
   return useQuery({
-    queryKey: ["matching", "name", kind, id],
+    queryKey: matchingKeys.name(kind, id),
     queryFn: async ({ signal }) => {
-      const profile = await get<{ display_name: string }>(kind === "tutor" ? MATCHING.tutor(id!) : MATCHING.learner(id!), undefined, signal);
+      const params = { path: { user_id: id! } };
+      const profile =
+        kind === "tutor"
+          ? await unwrap(api.GET("/api/matching/tutors/{user_id}", { params, signal }))
+          : await unwrap(api.GET("/api/matching/learners/{user_id}", { params, signal }));
       return profile.display_name;
     },
     enabled: id !== null,
@@ -277,15 +266,15 @@ export function usePersonName(kind: "tutor" | "learner", id: string | null) {
 export function usePauseTutor() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (paused_until: string | null) => post<TutorProfile>(MATCHING.tutorPause, { paused_until }),
+    mutationFn: (paused_until: string | null) => unwrap(api.POST("/api/matching/tutors/me/pause", { body: { paused_until } })),
     onSuccess: (profile) => qc.setQueryData(matchingKeys.tutorMe, profile),
   });
 }
 
 export function useTutors(topicId?: number) {
   return useQuery({
-    queryKey: ["matching", "tutors", topicId ?? null],
-    queryFn: ({ signal }) => get<TutorProfile[]>(path("/api/matching/tutors"), { topic_id: topicId }, signal),
+    queryKey: matchingKeys.tutors(topicId ?? null),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/matching/tutors", { params: { query: { topic_id: topicId } }, signal })),
     staleTime: 60_000,
   });
 }

@@ -1,18 +1,40 @@
 import { useMutation, useQueries, useQueryClient } from "@tanstack/react-query";
-import { get, post } from "./http";
+import { api } from "./client";
+import { unwrap } from "./errors";
+import type { Schema } from "./types";
 
 /** Each service keeps the notifications of its own domain with one shape (docs/INTEGRATION.md). */
 export const NOTIFICATION_SOURCES = ["matching", "sessions", "feedback"] as const;
 export type NotificationSource = (typeof NOTIFICATION_SOURCES)[number];
 
-export interface NotificationItem {
-  id: number;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  created_at: string;
-  read_at: string | null;
+export type NotificationItem = Schema<"NotificationPublic">;
+
+export const notificationKeys = {
+  all: ["notifications"] as const,
+  source: (source: NotificationSource) => ["notifications", source] as const,
+};
+
+function listOf(source: NotificationSource, signal: AbortSignal) {
+  switch (source) {
+    case "matching":
+      return unwrap(api.GET("/api/matching/notifications", { signal }));
+    case "sessions":
+      return unwrap(api.GET("/api/sessions/notifications", { signal }));
+    case "feedback":
+      return unwrap(api.GET("/api/feedback/notifications", { signal }));
+  }
+}
+
+function markRead(source: NotificationSource, id: number) {
+  const params = { path: { notification_id: id } };
+  switch (source) {
+    case "matching":
+      return unwrap(api.POST("/api/matching/notifications/{notification_id}/read", { params }));
+    case "sessions":
+      return unwrap(api.POST("/api/sessions/notifications/{notification_id}/read", { params }));
+    case "feedback":
+      return unwrap(api.POST("/api/feedback/notifications/{notification_id}/read", { params }));
+  }
 }
 
 export interface MergedNotification extends NotificationItem {
@@ -49,8 +71,8 @@ export function mergeNotifications(lists: { source: NotificationSource; items: N
 export function useNotifications() {
   const results = useQueries({
     queries: NOTIFICATION_SOURCES.map((source) => ({
-      queryKey: ["notifications", source],
-      queryFn: ({ signal }: { signal: AbortSignal }) => get<NotificationItem[]>(`/api/${source}/notifications`, undefined, signal),
+      queryKey: notificationKeys.source(source),
+      queryFn: ({ signal }: { signal: AbortSignal }) => listOf(source, signal),
       refetchInterval: 60_000,
       retry: 1,
     })),
@@ -70,8 +92,7 @@ export function useNotifications() {
 export function useMarkRead() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ source, id }: { source: NotificationSource; id: number }) =>
-      post<NotificationItem>(`/api/${source}/notifications/${id}/read`),
-    onSuccess: (_, { source }) => void qc.invalidateQueries({ queryKey: ["notifications", source] }),
+    mutationFn: ({ source, id }: { source: NotificationSource; id: number }) => markRead(source, id),
+    onSuccess: (_, { source }) => void qc.invalidateQueries({ queryKey: notificationKeys.source(source) }),
   });
 }

@@ -11,7 +11,7 @@ export const platformFetch = (request: Request): Promise<Response> => globalThis
  * Client without token handling, for the auth endpoints themselves
  * (login, refresh, logout), so a 401 there never triggers a refresh loop.
  */
-export const publicClient = createClient<paths>({
+export const publicClient = createClient<paths, "application/json">({
   baseUrl: API_BASE_URL,
   fetch: platformFetch,
   credentials: "same-origin",

@@ -1,53 +1,27 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { del, get, idempotencyKey, patch, path, post, type Schema } from "./http";
+import { api, idempotencyKey } from "./client";
+import { unwrap } from "./errors";
+import type { Schema } from "./types";
 
-/* Sessions service: shapes mirror services/sessions/sessions/models.py. */
-export const SESSIONS = {
-  sessions: path("/api/sessions/sessions"),
-  session: (id: number) => path("/api/sessions/sessions/{session_id}", { session_id: id }),
-  bookings: (id: number) => path("/api/sessions/sessions/{session_id}/bookings", { session_id: id }),
-  cancelBooking: (bookingId: number) => path("/api/sessions/bookings/{booking_id}/cancel", { booking_id: bookingId }),
-  complete: (id: number) => path("/api/sessions/sessions/{session_id}/complete", { session_id: id }),
-  cancel: (id: number) => path("/api/sessions/sessions/{session_id}/cancel", { session_id: id }),
-  open: (id: number) => path("/api/sessions/sessions/{session_id}/open", { session_id: id }),
-  myBookings: path("/api/sessions/bookings/me"),
-  freebusy: path("/api/sessions/freebusy"),
-  agenda: path("/api/sessions/agenda"),
-  feedUrl: path("/api/sessions/calendar/feed-url"),
-  rotateFeedUrl: path("/api/sessions/calendar/feed-url/rotate"),
-  freeSlots: path("/api/sessions/free-slots"),
-  feeds: path("/api/sessions/feeds"),
-  feed: (id: number) => path("/api/sessions/feeds/{feed_id}", { feed_id: id }),
-  feedRefresh: (id: number) => path("/api/sessions/feeds/{feed_id}/refresh", { feed_id: id }),
-  webhooks: path("/api/sessions/webhooks/endpoints"),
-  webhookDeliveries: path("/api/sessions/webhooks/deliveries"),
-  webhookToggle: (id: number, on: boolean) =>
-    on
-      ? path("/api/sessions/webhooks/endpoints/{endpoint_id}/enable", { endpoint_id: id })
-      : path("/api/sessions/webhooks/endpoints/{endpoint_id}/disable", { endpoint_id: id }),
-  replay: (id: number) => path("/api/sessions/webhooks/deliveries/{delivery_id}/replay", { delivery_id: id }),
-  notifications: path("/api/sessions/notifications"),
-} as const;
+/* Sessions service: every call goes through the typed client, so paths, bodies and answers come from schema.d.ts. */
 
 export type SessionState = Schema<"SessionState">;
 export type SessionFormat = Schema<"SessionFormat">;
 export type BookingStatus = Schema<"BookingStatus">;
-export type TutorRef = Schema<"TutorRef">;
 export type TeachingSession = Schema<"TeachingSessionPublic">;
 export type SessionCreate = Schema<"TeachingSessionCreate">;
 export type Booking = Schema<"BookingPublic">;
-export type Clash = { kind: string; title: string; starts_at: string; ends_at: string; source: string; user_id?: string };
-export type FeedUrl = Schema<"FeedUrl">;
-export type FreeSlot = Schema<"FreeSlot">;
-export type FreeBusy = Schema<"FreeBusy">;
-export type Agenda = Schema<"Agenda">;
 export type AgendaEntry = Schema<"AgendaEntry">;
-export type Owner = Schema<"Owner">;
 export type Feed = Schema<"FeedPublic">;
 export type FeedCreate = Schema<"FeedCreate">;
 export type OwnerType = Schema<"OwnerType">;
-export type WebhookEndpoint = Schema<"WebhookEndpointPublic"> & { secret?: string };
-export type WebhookDelivery = Schema<"WebhookDeliveryPublic">;
+export type WebhookEndpoint = Schema<"WebhookEndpointPublic">;
+
+/**
+ * One timetable clash. Not in the spec: the 409 `timetable_clash` error body
+ * carries them as an extra `clashes` field next to the common error shape.
+ */
+export type Clash = { kind: string; title: string; starts_at: string; ends_at: string; source: string; user_id?: string };
 
 /** The `clashes` a 409 `timetable_clash` error carries (top level or inside details). */
 export function clashesOf(error: unknown): Clash[] {
@@ -57,27 +31,48 @@ export function clashesOf(error: unknown): Clash[] {
   return e.clashes ?? e.body?.clashes ?? e.details?.flatMap((d) => d.clashes ?? []) ?? [];
 }
 
+export interface SessionFilters {
+  state?: SessionState;
+  topic_id?: number;
+  tutor_id?: string;
+  start?: string;
+  end?: string;
+}
+
+export interface FreeSlotQuery {
+  user_ids: string[];
+  start: string;
+  end: string;
+  duration_minutes: number;
+}
+
 export const sessionKeys = {
-  list: (filters: object) => ["sessions", "list", filters] as const,
-  one: (id: number) => ["sessions", "one", id] as const,
+  all: ["sessions"] as const,
+  list: (filters: SessionFilters) => ["sessions", "list", filters] as const,
   bookings: (id: number) => ["sessions", "bookings", id] as const,
   myBookings: ["sessions", "my-bookings"] as const,
+  allAgenda: ["sessions", "agenda"] as const,
+  agenda: (start: string, end: string) => ["sessions", "agenda", start, end] as const,
   feedUrl: ["sessions", "feed-url"] as const,
+  allFreeSlots: ["sessions", "free-slots"] as const,
+  freeSlots: (params: FreeSlotQuery | null) => ["sessions", "free-slots", params] as const,
   feeds: ["sessions", "feeds"] as const,
   webhooks: ["sessions", "webhooks"] as const,
+  allDeliveries: ["sessions", "webhook-deliveries"] as const,
+  deliveries: (endpointId: number | null) => ["sessions", "webhook-deliveries", endpointId] as const,
 };
 
-export function useSessions(filters: { state?: SessionState; topic_id?: number; tutor_id?: string; start?: string; end?: string }) {
+export function useSessions(filters: SessionFilters) {
   return useQuery({
     queryKey: sessionKeys.list(filters),
-    queryFn: ({ signal }) => get<TeachingSession[]>(SESSIONS.sessions, filters, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/sessions", { params: { query: filters }, signal })),
   });
 }
 
 export function useMyBookings() {
   return useQuery({
     queryKey: sessionKeys.myBookings,
-    queryFn: ({ signal }) => get<Booking[]>(SESSIONS.myBookings, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/bookings/me", { signal })),
   });
 }
 
@@ -85,23 +80,31 @@ export function useBook() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: (sessionId: number) =>
-      post<Booking>(SESSIONS.bookings(sessionId), {}, { "Idempotency-Key": idempotencyKey() }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions"] }),
+      unwrap(
+        api.POST("/api/sessions/sessions/{session_id}/bookings", {
+          params: { path: { session_id: sessionId } },
+          body: {},
+          headers: { "Idempotency-Key": idempotencyKey() },
+        }),
+      ),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
 
 export function useCancelBooking() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (bookingId: number) => post<Booking>(SESSIONS.cancelBooking(bookingId)),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions"] }),
+    mutationFn: (bookingId: number) =>
+      unwrap(api.POST("/api/sessions/bookings/{booking_id}/cancel", { params: { path: { booking_id: bookingId } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
 
 export function useAttendees(sessionId: number | null) {
   return useQuery({
     queryKey: sessionKeys.bookings(sessionId ?? 0),
-    queryFn: ({ signal }) => get<Booking[]>(SESSIONS.bookings(sessionId!), undefined, signal),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/sessions/sessions/{session_id}/bookings", { params: { path: { session_id: sessionId! } }, signal })),
     enabled: sessionId !== null,
   });
 }
@@ -109,8 +112,9 @@ export function useAttendees(sessionId: number | null) {
 export function useCreateSession() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: SessionCreate) => post<TeachingSession>(SESSIONS.sessions, data, { "Idempotency-Key": idempotencyKey() }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions"] }),
+    mutationFn: (body: SessionCreate) =>
+      unwrap(api.POST("/api/sessions/sessions", { body, headers: { "Idempotency-Key": idempotencyKey() } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
 
@@ -118,54 +122,51 @@ export function useCompleteSession() {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: ({ id, attendance }: { id: number; attendance: { learner_id: string; attended: boolean }[] }) =>
-      post<TeachingSession>(SESSIONS.complete(id), { attendance }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions"] }),
+      unwrap(api.POST("/api/sessions/sessions/{session_id}/complete", { params: { path: { session_id: id } }, body: { attendance } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
 
 export function useCancelSession() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, reason }: { id: number; reason: string | null }) => post<TeachingSession>(SESSIONS.cancel(id), { reason }),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions"] }),
-  });
-}
-
-export function useUpdateSession() {
-  const qc = useQueryClient();
-  return useMutation({
-    mutationFn: ({ id, data }: { id: number; data: Partial<SessionCreate> }) => patch<TeachingSession>(SESSIONS.session(id), data),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions"] }),
+    mutationFn: ({ id, reason }: { id: number; reason: string | null }) =>
+      unwrap(api.POST("/api/sessions/sessions/{session_id}/cancel", { params: { path: { session_id: id } }, body: { reason } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.all }),
   });
 }
 
 /** The signed-in user's own agenda: timetable items with their details, and the sessions they teach or attend. */
 export function useMyAgenda(start: string, end: string) {
   return useQuery({
-    queryKey: ["sessions", "agenda", start, end],
-    queryFn: ({ signal }) => get<Agenda>(SESSIONS.agenda, { start, end }, signal),
+    queryKey: sessionKeys.agenda(start, end),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/agenda", { params: { query: { start, end } }, signal })),
   });
 }
 
 export function useFeedUrl() {
   return useQuery({
     queryKey: sessionKeys.feedUrl,
-    queryFn: ({ signal }) => get<FeedUrl>(SESSIONS.feedUrl, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/calendar/feed-url", { signal })),
     staleTime: Infinity,
     retry: false,
   });
 }
 
-export function useFreeSlots(params: { user_ids: string[]; start: string; end: string; duration_minutes: number } | null) {
+export function useFreeSlots(params: FreeSlotQuery | null) {
   return useQuery({
-    queryKey: ["sessions", "free-slots", params],
-    queryFn: ({ signal }) => get<FreeSlot[]>(SESSIONS.freeSlots, params ?? undefined, signal),
+    queryKey: sessionKeys.freeSlots(params),
+    queryFn: ({ signal }) =>
+      unwrap(api.GET("/api/sessions/free-slots", { params: { query: { ...params!, user_ids: params!.user_ids.join(",") } }, signal })),
     enabled: params !== null && params.user_ids.length > 0,
   });
 }
 
 export function useFeeds() {
-  return useQuery({ queryKey: sessionKeys.feeds, queryFn: ({ signal }) => get<Feed[]>(SESSIONS.feeds, undefined, signal) });
+  return useQuery({
+    queryKey: sessionKeys.feeds,
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/feeds", { signal })),
+  });
 }
 
 /** Put a feed the API just returned into the cached list (added or replaced). */
@@ -181,7 +182,8 @@ function upsertFeed(list: Feed[] | undefined, feed: Feed): Feed[] | undefined {
 export function useCreateFeed() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ data, key }: { data: FeedCreate; key: string }) => post<Feed>(SESSIONS.feeds, data, { "Idempotency-Key": key }),
+    mutationFn: ({ data, key }: { data: FeedCreate; key: string }) =>
+      unwrap(api.POST("/api/sessions/feeds", { body: data, headers: { "Idempotency-Key": key } })),
     onSuccess: (feed) => {
       qc.setQueryData<Feed[]>(sessionKeys.feeds, (list) => upsertFeed(list, feed));
       void qc.invalidateQueries({ queryKey: sessionKeys.feeds });
@@ -193,11 +195,11 @@ export function useCreateFeed() {
 export function useRefreshFeed() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => post<Feed>(SESSIONS.feedRefresh(id)),
+    mutationFn: (id: number) => unwrap(api.POST("/api/sessions/feeds/{feed_id}/refresh", { params: { path: { feed_id: id } } })),
     onSuccess: (feed) => {
       qc.setQueryData<Feed[]>(sessionKeys.feeds, (list) => upsertFeed(list, feed));
-      void qc.invalidateQueries({ queryKey: ["sessions", "agenda"] });
-      void qc.invalidateQueries({ queryKey: ["sessions", "free-slots"] });
+      void qc.invalidateQueries({ queryKey: sessionKeys.allAgenda });
+      void qc.invalidateQueries({ queryKey: sessionKeys.allFreeSlots });
     },
   });
 }
@@ -206,12 +208,12 @@ export function useRefreshFeed() {
 export function useDeleteFeed() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => del<null>(SESSIONS.feed(id)),
+    mutationFn: (id: number) => unwrap(api.DELETE("/api/sessions/feeds/{feed_id}", { params: { path: { feed_id: id } } })),
     onSuccess: (_, id) => {
       qc.setQueryData<Feed[]>(sessionKeys.feeds, (list) => list?.filter((f) => f.id !== id));
       void qc.invalidateQueries({ queryKey: sessionKeys.feeds });
-      void qc.invalidateQueries({ queryKey: ["sessions", "agenda"] });
-      void qc.invalidateQueries({ queryKey: ["sessions", "free-slots"] });
+      void qc.invalidateQueries({ queryKey: sessionKeys.allAgenda });
+      void qc.invalidateQueries({ queryKey: sessionKeys.allFreeSlots });
     },
   });
 }
@@ -219,14 +221,14 @@ export function useDeleteFeed() {
 export function useWebhooks() {
   return useQuery({
     queryKey: sessionKeys.webhooks,
-    queryFn: ({ signal }) => get<WebhookEndpoint[]>(SESSIONS.webhooks, undefined, signal),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/webhooks/endpoints", { signal })),
   });
 }
 
 export function useWebhookDeliveries(id: number | null) {
   return useQuery({
-    queryKey: ["sessions", "webhook-deliveries", id],
-    queryFn: ({ signal }) => get<WebhookDelivery[]>(SESSIONS.webhookDeliveries, { endpoint_id: id }, signal),
+    queryKey: sessionKeys.deliveries(id),
+    queryFn: ({ signal }) => unwrap(api.GET("/api/sessions/webhooks/deliveries", { params: { query: { endpoint_id: id! } }, signal })),
     enabled: id !== null,
   });
 }
@@ -234,7 +236,7 @@ export function useWebhookDeliveries(id: number | null) {
 export function useCreateWebhook() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (data: { url: string; events: string[]; description: string | null }) => post<WebhookEndpoint>(SESSIONS.webhooks, data),
+    mutationFn: (body: Schema<"WebhookEndpointCreate">) => unwrap(api.POST("/api/sessions/webhooks/endpoints", { body })),
     onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.webhooks }),
   });
 }
@@ -242,7 +244,12 @@ export function useCreateWebhook() {
 export function useToggleWebhook() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: ({ id, on }: { id: number; on: boolean }) => post<WebhookEndpoint>(SESSIONS.webhookToggle(id, on)),
+    mutationFn: ({ id, on }: { id: number; on: boolean }) => {
+      const params = { path: { endpoint_id: id } };
+      return on
+        ? unwrap(api.POST("/api/sessions/webhooks/endpoints/{endpoint_id}/enable", { params }))
+        : unwrap(api.POST("/api/sessions/webhooks/endpoints/{endpoint_id}/disable", { params }));
+    },
     onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.webhooks }),
   });
 }
@@ -250,7 +257,8 @@ export function useToggleWebhook() {
 export function useReplayDelivery() {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: (id: number) => post<WebhookDelivery>(SESSIONS.replay(id)),
-    onSuccess: () => void qc.invalidateQueries({ queryKey: ["sessions", "webhook-deliveries"] }),
+    mutationFn: (id: number) =>
+      unwrap(api.POST("/api/sessions/webhooks/deliveries/{delivery_id}/replay", { params: { path: { delivery_id: id } } })),
+    onSuccess: () => void qc.invalidateQueries({ queryKey: sessionKeys.allDeliveries }),
   });
 }

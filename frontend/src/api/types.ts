@@ -1,4 +1,7 @@
-import type { paths } from "./schema";
+import type { components, paths } from "./schema";
+
+/** A schema of the generated OpenAPI types, by name. */
+export type Schema<N extends keyof components["schemas"]> = components["schemas"][N];
 
 // Derived from the paths rather than from schema names, so the types survive
 // a regenerated spec whose component names differ.

@@ -1,6 +1,6 @@
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import type { Assessment } from "../api/feedback";
+import type { Schema } from "../api/types";
 import { useFormat } from "../lib/useFormat";
 
 const W = 320;
@@ -8,7 +8,7 @@ const H = 160;
 const PAD = { l: 28, r: 10, t: 10, b: 24 };
 
 /** Confidence and anxiety (1..5) over time; hand-rolled SVG with a data table for screen readers. */
-export function TrajectoryChart({ points, title }: { points: Assessment[]; title: string }) {
+export function TrajectoryChart({ points, title }: { points: Schema<"AssessmentPublic">[]; title: string }) {
   const { t } = useTranslation();
   const fmt = useFormat();
   const id = useId();

@@ -3,7 +3,6 @@ import { render, screen } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { ChangeChart } from "./ChangeChart";
 import { TrajectoryChart } from "./TrajectoryChart";
-import { path } from "../api/http";
 
 describe("charts", () => {
   it("shows the change with its 95% interval, or says there is not enough data", () => {
@@ -34,12 +33,5 @@ describe("charts", () => {
     );
     expect(screen.getByRole("img", { name: "Confidence for ECG" })).toBeInTheDocument();
     expect(screen.getAllByRole("row")).toHaveLength(3);
-  });
-});
-
-describe("path()", () => {
-  it("fills the parameters of a path the API serves", () => {
-    expect(path("/api/matching/requests/{request_id}/accept", { request_id: 5 })).toBe("/api/matching/requests/5/accept");
-    expect(() => path("/api/matching/requests/{request_id}/accept")).toThrow(/request_id/);
   });
 });

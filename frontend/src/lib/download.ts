@@ -1,9 +1,6 @@
-import { call, type Query } from "../api/http";
-
-/** Fetch a file with the user's token (a plain link would not carry it) and hand it to the browser as a download. */
-export async function downloadWithAuth(path: string, query: Query, filename: string, type: string): Promise<void> {
-  const body = await call<string>("GET", path, { query, headers: { Accept: type } });
-  const url = URL.createObjectURL(new Blob([body], { type }));
+/** Hand text fetched with the user's token (a plain link would not carry it) to the browser as a download. */
+export async function saveAs(body: Promise<string>, filename: string, type: string): Promise<void> {
+  const url = URL.createObjectURL(new Blob([await body], { type }));
   const a = document.createElement("a");
   a.href = url;
   a.download = filename;

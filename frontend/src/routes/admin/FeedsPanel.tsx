@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { useUserNames } from "../../api/admin";
 import { fieldErrors } from "../../api/errors";
-import { idempotencyKey } from "../../api/http";
+import { idempotencyKey } from "../../api/client";
 import { useCreateFeed, useDeleteFeed, useFeeds, useRefreshFeed, type Feed, type FeedCreate, type OwnerType } from "../../api/sessions";
 import { ErrorAlert, QueryView, SelectField, useFormErrors } from "../../components/forms";
 import { TextField } from "../../components/TextField";

@@ -1,19 +1,16 @@
 import { useState, type FormEvent } from "react";
 import { useParams } from "react-router";
-import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import {
-  FEEDBACK,
   RATING_CRITERIA,
+  useFeedbackSession,
   useCreateAssessment,
   useCreateFlag,
   useMyRating,
   useSaveRating,
   type OwnRating,
   type RatingCriterion,
-  type SessionFact,
 } from "../../api/feedback";
-import { get } from "../../api/http";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView, ScaleField, TextAreaField, useFormErrors } from "../../components/forms";
 import { TextField } from "../../components/TextField";
@@ -22,10 +19,7 @@ import { useFormat } from "../../lib/useFormat";
 export default function SessionFeedbackPage() {
   const { sessionId = "" } = useParams();
   const fmt = useFormat();
-  const session = useQuery({
-    queryKey: ["feedback", "session", sessionId],
-    queryFn: ({ signal }) => get<SessionFact>(FEEDBACK.session(sessionId), undefined, signal),
-  });
+  const session = useFeedbackSession(sessionId);
   return (
     <QueryView query={session}>
       {(s) => (

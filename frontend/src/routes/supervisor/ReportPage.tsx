@@ -1,7 +1,7 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { FEEDBACK, RATING_CRITERIA, useReport } from "../../api/feedback";
-import { downloadWithAuth } from "../../lib/download";
+import { fetchReportCsv, RATING_CRITERIA, useReport } from "../../api/feedback";
+import { saveAs } from "../../lib/download";
 import { ChangeChart } from "../../components/ChangeChart";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/forms";
@@ -15,7 +15,7 @@ export default function ReportPage() {
   const downloadCsv = async () => {
     setCsvError(null);
     try {
-      await downloadWithAuth(FEEDBACK.report, { cohort: cohort || undefined, format: "csv" }, `nearpeer-report${cohort ? `-${cohort}` : ""}.csv`, "text/csv");
+      await saveAs(fetchReportCsv(cohort || undefined), `nearpeer-report${cohort ? `-${cohort}` : ""}.csv`, "text/csv");
     } catch (e) {
       setCsvError(e);
     }

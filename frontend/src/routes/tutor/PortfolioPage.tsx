@@ -1,8 +1,8 @@
 import { useTranslation } from "react-i18next";
 import { useState } from "react";
-import { FEEDBACK, RATING_CRITERIA, usePortfolio } from "../../api/feedback";
+import { fetchCertificate, RATING_CRITERIA, usePortfolio } from "../../api/feedback";
 import { useAuth } from "../../auth/AuthContext";
-import { downloadWithAuth } from "../../lib/download";
+import { saveAs } from "../../lib/download";
 import { ChangeChart } from "../../components/ChangeChart";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/forms";
@@ -40,7 +40,7 @@ export default function PortfolioPage() {
                 className="button button--primary"
                 onClick={() => {
                   setCertError(null);
-                  downloadWithAuth(FEEDBACK.certificate(p.tutor_id), { name: user?.full_name || undefined }, "nearpeer-certificate.html", "text/html").catch(setCertError);
+                  saveAs(fetchCertificate(p.tutor_id, user?.full_name || undefined), "nearpeer-certificate.html", "text/html").catch(setCertError);
                 }}
               >
                 {t("portfolio.certificate")}
