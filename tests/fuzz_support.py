@@ -14,7 +14,7 @@ from schemathesis.specs.openapi.checks import content_type_conformance, response
 METHODS = ("get", "post", "put", "patch", "delete")
 CHECKS = [not_a_server_error, response_schema_conformance, content_type_conformance]
 # Examples per operation and generation mode; FUZZ_EXAMPLES raises it for a deeper run by hand.
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # Operations that cannot be fuzzed meaningfully. None today: logout and refresh would end a session, but the fuzzing
 # identities hold bearer tokens only and the fuzzer never sees their refresh tokens (nor the ids that deactivating
 # or demoting them would need), so those operations are fuzzed like any other. Add here, with the reason, any
