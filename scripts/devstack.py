@@ -19,7 +19,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("matching", "sessions", "feedback")
 SERVICE_SCOPES = {
-    "svc-matching": ["sessions:freebusy", "timetable:read", "feedback:quality", "users:read"],
+    "svc-matching": ["sessions:freebusy", "timetable:read", "feedback:quality", "users:read", "sessions:events"],
     "svc-sessions": ["feedback:events", "matching:read", "users:read"],
     "svc-feedback": ["matching:approvals.suspend", "sessions:read", "users:read"],
 }

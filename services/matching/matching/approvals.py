@@ -6,6 +6,7 @@ from sqlalchemy import ColumnElement
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, or_, select
 
+from kit import outbox
 from kit.db import utcnow
 from kit.errors import Conflict, NotFound, ValidationFailed
 from matching import crud
@@ -29,6 +30,11 @@ from matching.models import (
 )
 
 SYSTEM = "system"
+# Outbox topic of "approval suspended -> sessions" (docs/matching.md): sessions stops taking bookings for the tutor on the topic.
+APPROVAL_SUSPENDED_TOPIC = "sessions.approval_suspended"
+# Statuses that stop a tutor teaching a topic, and those in which they still could (so sessions must be told).
+STOPPING = {ApprovalStatus.suspended, ApprovalStatus.revoked}
+TEACHING = {ApprovalStatus.approved, ApprovalStatus.expired}
 # Which status changes a supervisor may make by hand (expiry is recorded by the worker, or by re-approving).
 ALLOWED = {
     ApprovalStatus.approved: {ApprovalStatus.suspended, ApprovalStatus.revoked},
@@ -54,8 +60,27 @@ def active_approval_clause(now: datetime) -> list[ColumnElement[bool]]:
     ]
 
 
-def _record(session: Session, approval: Approval, *, actor: str, to: ApprovalStatus, reason: str | None, from_: str | None) -> None:
-    session.add(ApprovalEvent(approval_id=approval.id or 0, actor_id=actor, from_status=from_, to_status=to, reason=reason))
+def _record(session: Session, approval: Approval, *, actor: str, to: ApprovalStatus, reason: str | None, from_: str | None) -> ApprovalEvent:
+    event = ApprovalEvent(approval_id=approval.id or 0, actor_id=actor, from_status=from_, to_status=to, reason=reason)
+    session.add(event)
+    return event
+
+
+def _tell_sessions(session: Session, approval: Approval, event: ApprovalEvent, *, reason: str, supervisor_id: str | None) -> None:
+    """Enqueue, in the caller's transaction, the message that makes sessions cancel the tutor's sessions on the topic."""
+    session.flush()  # the event's id names the message, so a redelivery is recognised by sessions
+    outbox.enqueue(
+        session,
+        topic=APPROVAL_SUSPENDED_TOPIC,
+        key=f"matching-approval-suspended-{event.id}",
+        payload={
+            "tutor_id": approval.tutor_id,
+            "topic_id": approval.topic_id,
+            "reason": reason,
+            "supervisor_id": supervisor_id,
+            "suspended_at": event.at.isoformat(),
+        },
+    )
 
 
 def approval_public(approval: Approval) -> ApprovalPublic:
@@ -173,7 +198,9 @@ def transition(*, session: Session, approval: Approval, data: ApprovalTransition
     approval.status = data.status
     approval.updated_at = utcnow()
     session.add(approval)
-    _record(session, approval, actor=actor, to=data.status, reason=data.reason, from_=current)
+    event = _record(session, approval, actor=actor, to=data.status, reason=data.reason, from_=current)
+    if data.status in STOPPING and current in TEACHING:
+        _tell_sessions(session, approval, event, reason=data.reason, supervisor_id=actor)
     _notify_tutor(session, approval, data.status, data.reason)
     session.commit()
     session.refresh(approval)
@@ -222,7 +249,9 @@ def suspend_from_feedback(*, session: Session, data: SuspensionIn, client: str) 
             reason = f"{data.reason} (erratum {data.erratum_id})"
             approval.status, approval.updated_at = ApprovalStatus.suspended, utcnow()
             session.add(approval)
-            _record(session, approval, actor=client, to=ApprovalStatus.suspended, reason=reason, from_=current)
+            event = _record(session, approval, actor=client, to=ApprovalStatus.suspended, reason=reason, from_=current)
+            # feedback does not say which supervisor confirmed the erratum: the one who granted the approval is told
+            _tell_sessions(session, approval, event, reason=reason, supervisor_id=approval.approved_by)
             _notify_tutor(session, approval, ApprovalStatus.suspended, reason)
             result = SuspensionResult(approval_id=approval.id, status=ApprovalStatus.suspended, changed=True)
     return result

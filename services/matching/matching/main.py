@@ -9,6 +9,7 @@ from matching import approvals, pairings, runs
 from matching.api.routes import ROUTERS
 from matching.api.routes.runs import RUN_WORKER
 from matching.core.config import MIGRATIONS, Settings
+from matching.relay import outbox_worker
 
 
 def housekeeping(app: FastAPI) -> None:
@@ -41,7 +42,7 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True) ->
         description="Topic catalogue, near-peer profiles, faculty approvals, match requests and cohort matching.",
         migrations=MIGRATIONS,
         routers=ROUTERS,
-        workers=[housekeeping_worker, run_worker],
+        workers=[housekeeping_worker, run_worker, outbox_worker],
         run_workers=run_workers,
     )
     return app

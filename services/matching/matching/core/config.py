@@ -35,6 +35,9 @@ class Settings(ServiceSettings):
 
     worker_interval_seconds: float = 60.0
     run_poll_seconds: float = 2.0
+    # Outbox to sessions (approval suspended): relay period, and permanent refusals (4xx) before a message is parked.
+    outbox_interval_seconds: float = 5.0
+    outbox_max_refusals: int = 5
 
     def weights(self) -> dict[str, float]:
         """Criterion -> weight."""

@@ -1,6 +1,7 @@
 from fastapi import APIRouter
 
 from matching.api.routes import (
+    admin,
     approvals,
     buddies,
     exclusions,
@@ -26,4 +27,5 @@ ROUTERS: list[APIRouter] = [
     runs.router,
     notifications.router,
     buddies.router,
+    admin.router,
 ]

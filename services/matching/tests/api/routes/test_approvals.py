@@ -1,8 +1,10 @@
-from datetime import timedelta
+import json
+from datetime import datetime, timedelta
 
 from fastapi.testclient import TestClient
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from kit.outbox import OutboxMessage
 from kit.pytest_plugin import Auth
 from matching import approvals
 from matching.models import Approval, ApprovalEvent, Pairing
@@ -172,3 +174,68 @@ def test_bulk_approvals_all_or_nothing(client: TestClient, auth: Auth, db: Sessi
     assert ok.status_code == 201
     assert [(x["tutor_id"], x["approved_by"]) for x in ok.json()] == [("t1", "sup"), ("t2", "sup")]
     assert len(db.exec(select(ApprovalEvent)).all()) == 2
+
+
+def outbox_messages(db: Session) -> list[OutboxMessage]:
+    db.expire_all()
+    rows = list(db.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all())
+    for row in rows:
+        db.expunge(row)  # detached: reading it later must not reopen a (locking) transaction
+    db.rollback()
+    return rows
+
+
+def test_manual_suspension_tells_sessions_in_the_same_transaction(client: TestClient, auth: Auth, db: Session) -> None:
+    topic = f.topic(db)
+    f.tutor(db, user_id="t1", approve_for=[topic.id])
+    url = f"/api/matching/approvals/{db.exec(select(Approval.id)).one()}/transition"
+    topic_id = f.done(db, topic.id)  # (rolled-back objects expire: read what the test needs before)
+    suspended = client.post(url, json={"status": "suspended", "reason": "Wrong ECG axis taught"}, headers=auth.user("sup", **SUP))
+    assert suspended.status_code == 200, suspended.text
+    (message,) = outbox_messages(db)
+    event_id = db.exec(select(ApprovalEvent.id).where(ApprovalEvent.to_status == "suspended")).one()
+    db.rollback()  # end the read (SQLite: BEGIN IMMEDIATE holds the write lock)
+    assert (message.topic, message.key) == (approvals.APPROVAL_SUSPENDED_TOPIC, f"matching-approval-suspended-{event_id}")
+    payload = json.loads(message.payload)
+    assert set(payload) == {"tutor_id", "topic_id", "reason", "supervisor_id", "suspended_at"}
+    assert (payload["tutor_id"], payload["topic_id"], payload["reason"], payload["supervisor_id"]) == ("t1", topic_id, "Wrong ECG axis taught", "sup")
+    suspended_at = datetime.fromisoformat(payload["suspended_at"])
+    assert suspended_at.utcoffset() == timedelta(0)
+    assert abs(suspended_at - f.now()) < timedelta(minutes=5)
+    # Already stopped: revoking it tells sessions nothing new; a refused transition writes nothing.
+    assert client.post(url, json={"status": "revoked", "reason": "Left"}, headers=auth.user("sup", **SUP)).status_code == 200
+    assert client.post(url, json={"status": "expired", "reason": "x"}, headers=auth.user("sup", **SUP)).status_code == 409
+    assert len(outbox_messages(db)) == 1
+    # Approved again, then revoked: a new stop, a new message.
+    assert client.post(url, json={"status": "approved", "reason": "Retrained"}, headers=auth.user("sup", **SUP)).status_code == 200
+    assert client.post(url, json={"status": "revoked", "reason": "Unsafe again"}, headers=auth.user("sup2", **SUP)).status_code == 200
+    messages = outbox_messages(db)
+    assert len(messages) == 2 and messages[0].key != messages[1].key
+    assert json.loads(messages[1].payload)["supervisor_id"] == "sup2"
+
+
+def test_feedback_suspension_tells_sessions_once(client: TestClient, auth: Auth, db: Session) -> None:
+    topic = f.topic(db)
+    f.tutor(db, user_id="t1", approve_for=[topic.id])
+    topic_id = f.done(db, topic.id)
+    body = {"tutor_id": "t1", "topic_id": topic_id, "reason": "Inaccurate content confirmed", "erratum_id": "E-7"}
+    headers = {**auth.client("svc-feedback", scopes=SUSPEND), "Idempotency-Key": "erratum-E-7"}
+    for _ in range(2):  # a redelivery by feedback's outbox
+        assert client.post("/api/matching/approvals/suspensions", json=body, headers=headers).status_code == 200
+    other_key = {**headers, "Idempotency-Key": "erratum-E-8"}
+    assert client.post("/api/matching/approvals/suspensions", json={**body, "erratum_id": "E-8"}, headers=other_key).json()["changed"] is False
+    (message,) = outbox_messages(db)
+    payload = json.loads(message.payload)
+    assert payload["tutor_id"] == "t1" and payload["topic_id"] == topic_id
+    assert payload["reason"] == "Inaccurate content confirmed (erratum E-7)"
+    assert payload["supervisor_id"] == "sup-1"  # feedback does not name the confirming supervisor: the approving one is told
+
+
+def test_suspension_that_fails_enqueues_nothing(client: TestClient, auth: Auth, db: Session) -> None:
+    topic = f.topic(db)
+    f.tutor(db, user_id="t1", approve_for=[topic.id])
+    approval = db.exec(select(Approval)).one()
+    f.done(db, None)
+    blank = client.post(f"/api/matching/approvals/{approval.id}/transition", json={"status": "suspended", "reason": ""}, headers=auth.user(**SUP))
+    assert blank.status_code == 422
+    assert outbox_messages(db) == []
