@@ -4,6 +4,7 @@ from fastapi.responses import JSONResponse
 
 from kit.auth import ensure_self_or
 from kit.idempotency import IdempotencyKey, request_hash, run_idempotent
+from kit.limits import BULK_BODY
 from matching import approvals
 from matching.api.deps import STAFF, ApprovalReader, SessionDep, SignedInUser, SupervisorUser, SuspensionClient
 from matching.models import (
@@ -25,7 +26,7 @@ def create_approval(data: ApprovalCreate, session: SessionDep, user: SupervisorU
     return approvals.approval_public(approvals.create_approval(session=session, data=data, actor=user.sub))
 
 
-@router.post("/bulk", response_model=list[ApprovalPublic], status_code=status.HTTP_201_CREATED)
+@router.post("/bulk", response_model=list[ApprovalPublic], status_code=status.HTTP_201_CREATED, openapi_extra=BULK_BODY)
 def bulk_create_approvals(items: list[ApprovalCreate], session: SessionDep, user: SupervisorUser) -> list[ApprovalPublic]:
     return [approvals.approval_public(a) for a in approvals.bulk_create_approvals(session=session, items=items, actor=user.sub)]
 

@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from kit.auth import ensure_self_or
+from kit.limits import BULK_BODY
 from matching import crud
 from matching.api.deps import STAFF, AdminUser, LearnerUser, SessionDep, SignedInUser, SupervisorUser
 from matching.models import BulkResult, LearnerProfileBulkItem, LearnerProfileIn, LearnerProfilePublic
@@ -29,7 +30,7 @@ def list_learners(
     return [crud.learner_public(session=session, profile=p) for p in profiles]
 
 
-@router.post("/bulk", response_model=BulkResult)
+@router.post("/bulk", response_model=BulkResult, openapi_extra=BULK_BODY)
 def bulk_put_learners(items: list[LearnerProfileBulkItem], session: SessionDep, _: AdminUser) -> BulkResult:
     pairs = [(item.user_id, LearnerProfileIn.model_validate(item.model_dump(exclude={"user_id"}))) for item in items]
     created, updated = crud.bulk_put_learners(session=session, items=pairs)

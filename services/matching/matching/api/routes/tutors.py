@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from kit.limits import BULK_BODY
 from matching import crud
 from matching.api.deps import AdminUser, SessionDep, SignedInUser, TutorUser
 from matching.models import BulkResult, TutorPause, TutorProfileBulkItem, TutorProfileIn, TutorProfilePublic
@@ -36,7 +37,7 @@ def list_tutors(
     return [crud.tutor_public(session=session, profile=p) for p in profiles]
 
 
-@router.post("/bulk", response_model=BulkResult)
+@router.post("/bulk", response_model=BulkResult, openapi_extra=BULK_BODY)
 def bulk_put_tutors(items: list[TutorProfileBulkItem], session: SessionDep, _: AdminUser) -> BulkResult:
     pairs = [(item.user_id, TutorProfileIn.model_validate(item.model_dump(exclude={"user_id"}))) for item in items]
     created, updated = crud.bulk_put_tutors(session=session, items=pairs)
