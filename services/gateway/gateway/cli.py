@@ -105,4 +105,6 @@ def main(argv: list[str] | None = None) -> None:
         uvicorn.run(
             "gateway.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers, loop="uvloop",
             http="httptools", access_log=False, log_config=None, timeout_graceful_shutdown=5,
+            # The gateway reads X-Forwarded-For itself, and only from TRUSTED_PROXIES (gateway.addresses).
+            proxy_headers=False,
         )

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import String, cast, func, or_, update
 from sqlmodel import Session, col, select
 
-from gateway import audit
+from gateway import accounts, audit
 from gateway.core.security import Passwords, digest, digest_matches, generate_password, new_opaque_token
 from gateway.models import AuditAction, Client, ClientCreate, RefreshToken, Role, User, UserCreate, UserUpdate
 from kit.auth import Principal
@@ -79,7 +79,7 @@ def lookup_users(*, session: Session, ids: Sequence[str]) -> list[User]:
 
 
 def update_user(*, session: Session, user: User, data: UserUpdate, actor: Principal) -> User:
-    """Apply an admin's changes (audited: what changed, from what); deactivation also revokes the user's refresh tokens."""
+    """Apply an admin's changes (audited); deactivation revokes refresh tokens; a change of state or roles revokes access tokens."""
     changes = data.model_dump(exclude_unset=True)
     if user.id == actor.sub:
         if changes.get("is_active") is False:
@@ -100,6 +100,10 @@ def update_user(*, session: Session, user: User, data: UserUpdate, actor: Princi
     session.add(user)
     if changes.get("is_active") is False:
         revoke_user_tokens(session=session, user_id=user.id)
+    if "is_active" in changed or "roles" in changed:
+        # Tokens issued before this change stop working at the gateway at once and at the services on delivery.
+        accounts.bump_token_version(session, user)
+        accounts.publish(session, user=user)
     if changed:
         action = AuditAction.user_deactivated if changed.get("is_active", {}).get("to") is False else AuditAction.user_updated
         audit.record(
@@ -117,11 +121,13 @@ def _plain(value: Any) -> Any:
 
 
 def set_password(*, session: Session, user: User, password_hash: str, actor: Principal) -> None:
-    """Store a new password hash (set by an admin, audited) and sign the user out everywhere."""
+    """Store a new password hash (set by an admin, audited) and sign the user out everywhere (tokens included)."""
     user.password_hash = password_hash
     user.updated_at = utcnow()
     session.add(user)
     revoke_user_tokens(session=session, user_id=user.id)
+    accounts.bump_token_version(session, user)
+    accounts.publish(session, user=user)
     audit.record(
         session=session, actor=actor, action=AuditAction.user_password_reset, target_type="user", target_id=user.id,
         summary=f"reset the password of {user.username}", details={"username": user.username},

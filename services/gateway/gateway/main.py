@@ -8,13 +8,15 @@ from fastapi import Depends, FastAPI
 from sqlalchemy.engine import Engine
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from gateway.accounts import OUTBOX_WORKER, AccountGate, account_event_handlers
 from gateway.api.routes import ROUTERS, meta
 from gateway.core.config import Settings
 from gateway.core.security import KeyRing, Passwords
+from gateway.headers import with_security_headers
 from gateway.openapi import SpecCache
 from gateway.proxy import Proxy, UpstreamPool
 from gateway.spa import install_spa
-from gateway.throttle import LoginThrottle
+from gateway.throttle import LoginThrottle, ThrottlePolicy
 from kit.access import publish_access_rules
 from kit.app import freeze_startup_heap, service_operation_id
 from kit.auth import JwksSource, TokenVerifier
@@ -23,6 +25,22 @@ from kit.errors import ERROR_RESPONSES, install_error_handlers, publish_json_err
 from kit.inputs import check_inputs
 from kit.limits import BodyLimitMiddleware
 from kit.logging import RequestIdMiddleware, configure_logging
+from kit.outbox import OutboxRelay
+from kit.outbox_admin import outbox_admin_router
+from kit.workers import PeriodicWorker
+
+HOUSEKEEPING_SECONDS = 3600.0
+
+
+def workers(app: FastAPI) -> list[PeriodicWorker]:
+    """The outbox relay (account events to the services) and the hourly purge of stale sign-in counters."""
+    settings: Settings = app.state.settings
+    relay = OutboxRelay(app.state.engine, account_event_handlers(app.state.keys, settings), max_refusals=settings.outbox_max_refusals)
+    throttle: LoginThrottle = app.state.login_throttle
+    return [
+        PeriodicWorker(OUTBOX_WORKER, relay.drain, settings.outbox_interval_seconds),
+        PeriodicWorker("gateway-housekeeping", throttle.purge, HOUSEKEEPING_SECONDS),
+    ]
 
 
 class GatewayApp(FastAPI):
@@ -32,9 +50,11 @@ class GatewayApp(FastAPI):
     proxy_entry: ASGIApp | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and self.proxy_entry is not None and self.proxy is not None and self.proxy.target(scope["path"]):
-            await self.proxy_entry(scope, receive, send)
-            return
+        if scope["type"] == "http":
+            send = with_security_headers(send)
+            if self.proxy_entry is not None and self.proxy is not None and self.proxy.target(scope["path"]):
+                await self.proxy_entry(scope, receive, send)
+                return
         await super().__call__(scope, receive, send)
 
 
@@ -49,8 +69,14 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool.session()
+        started = workers(app) if run_workers else []
+        for worker in started:
+            worker.start()
+        app.state.workers = started
         freeze_startup_heap()
         yield
+        for worker in started:
+            worker.stop()
         await pool.close()
         app.state.engine.dispose()
 
@@ -74,9 +100,9 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
     )
     # The gateway checks its own tokens against its own key ring, without an HTTP round trip.
     app.state.token_verifier = TokenVerifier(JwksSource(static_json=json.dumps(keys.jwks())), settings.auth_issuer, settings.auth_audience)
-    app.state.login_throttle = LoginThrottle(
-        per_user=settings.login_max_failures, per_address=settings.login_max_failures_per_address, window_seconds=settings.login_window_seconds
-    )
+    # kit.auth.get_principal consults `account_states` on every guarded route; the proxy asks the same gate.
+    app.state.account_states = AccountGate(app.state.engine, app.state.token_verifier, ttl_seconds=settings.account_cache_seconds)
+    app.state.login_throttle = LoginThrottle(app.state.engine, ThrottlePolicy.of(settings))
     app.state.spec_cache = SpecCache(settings.upstreams, ttl=settings.openapi_cache_seconds)
     app.state.upstream_pool = pool
     app.state.workers = []
@@ -84,12 +110,13 @@ def create_app(settings: Settings | None = None, *, run_workers: bool = True, en
     app.include_router(meta.router)
     for router in ROUTERS:
         app.include_router(router, responses=ERROR_RESPONSES)
+    app.include_router(outbox_admin_router("gateway"), responses=ERROR_RESPONSES)
     publish_access_rules(app)
     publish_json_errors(app)
     install_spa(app, settings.frontend_dist)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_body_bytes, bulk_limit=settings.max_bulk_body_bytes, routes=lambda: app.routes)
     app.add_middleware(RequestIdMiddleware)
     # Proxied calls get the same request-id handling and access line, and nothing else.
-    app.proxy = Proxy(upstreams=settings.upstreams, pool=pool)
+    app.proxy = Proxy(upstreams=settings.upstreams, pool=pool, gate=app.state.account_states, trusted_proxies=settings.trusted_networks)
     app.proxy_entry = RequestIdMiddleware(app.proxy)
     return app

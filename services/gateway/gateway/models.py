@@ -11,6 +11,7 @@ from pydantic import Field as ApiField
 from sqlmodel import JSON, Column, Field, SQLModel
 
 from kit.db import utcnow
+from kit.outbox import OutboxMessage  # noqa: F401 - the kit outbox table lives in the gateway database too
 
 
 class Role(StrEnum):
@@ -30,6 +31,8 @@ SCOPES: dict[str, str] = {
     "feedback:events": "Send session events to feedback",
     "feedback:quality": "Read aggregated tutoring quality scores",
     "users:read": "Look up user display names",
+    "accounts:events": "Receive account changes (deactivation, token version, roles) from the gateway",
+    "sessions:events": "Send approval events to sessions (e.g. a suspended approval)",
 }
 
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,149}$")
@@ -103,6 +106,8 @@ class UserUpdate(BaseModel):
 class User(UserBase, table=True):
     id: str = Field(default_factory=lambda: str(uuid.uuid4()), primary_key=True, max_length=36)
     password_hash: str | None = Field(default=None, max_length=255)
+    # Bumped whenever the account's authority changes; access tokens carry it as `ver`, older ones are refused.
+    token_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
 
@@ -275,6 +280,21 @@ class ImportReport(BaseModel):
     rows: list[ImportRow]
 
 
+# --- sign-in throttling ---------------------------------------------------------------------------
+
+
+class LoginCounter(SQLModel, table=True):
+    """Failed sign-ins under one key (`pair:<user>|<address>`, `account:<user>`, `address:<address>`), or a
+    `known:<user>|<address>` marker of a recent success (then `last_at` is that success)."""
+
+    __tablename__ = "login_counter"
+
+    key: str = Field(primary_key=True, max_length=300)
+    failures: int = 0
+    last_at: datetime = Field(default_factory=utcnow, index=True)
+    blocked_until: datetime | None = None
+
+
 class JwksDocument(BaseModel):
     keys: list[dict[str, Any]]
 
@@ -284,9 +304,6 @@ class RootInfo(BaseModel):
     docs: str
     openapi: str
     note: str
-
-
-
 
 
 # --- audit log -----------------------------------------------------------------------------------

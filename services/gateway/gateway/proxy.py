@@ -1,16 +1,20 @@
 """The thin hop: /api/<service>/... forwarded unchanged, by a plain ASGI app the gateway calls before FastAPI.
 
-No token check here (each service verifies the token itself); the path, query, method, body and the caller's
-headers go through, plus X-Request-ID and X-Forwarded-*. Hop-by-hop headers are dropped both ways.
+A bearer token is checked first (`AccountGate.admit`: signature and the account or client behind it, both cached a
+few seconds), so a deactivated account or a revoked token never reaches a service through the gateway; calls without
+a token go through and the service decides. The path, query, method, body and the caller's headers go through, plus
+X-Request-ID and X-Forwarded-* (the client as `gateway.addresses` resolves it). Hop-by-hop headers are dropped both ways.
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import aiohttp
 from starlette.types import Receive, Scope, Send
 from yarl import URL
 
+from gateway.accounts import AccountGate
+from gateway.addresses import Network, client_address
 from kit.errors import error_response
 from kit.logging import current_request_id
 
@@ -58,8 +62,12 @@ class UpstreamPool:
 class Proxy:
     """ASGI app forwarding /api/<service>/... to that service (`target` says whether a path is one of those)."""
 
-    def __init__(self, *, upstreams: dict[str, str], pool: UpstreamPool) -> None:
+    def __init__(
+        self, *, upstreams: dict[str, str], pool: UpstreamPool, gate: AccountGate | None = None, trusted_proxies: Sequence[Network] = ()
+    ) -> None:
         self.pool = pool
+        self.gate = gate
+        self.trusted_proxies = list(trusted_proxies)
         self.routes = {f"/api/{name}/": URL(base.rstrip("/")) for name, base in upstreams.items()}
 
     def target(self, path: str) -> tuple[str, URL] | None:
@@ -77,6 +85,11 @@ class Proxy:
         if target is None:
             await error_response(404, "not_found", "Not found")(scope, receive, send)
             return
+        if self.gate is not None:
+            refusal = await self.gate.admit(scope["headers"])
+            if refusal is not None:
+                await error_response(refusal.status, refusal.code, refusal.message)(scope, receive, send)
+                return
         await self.forward(scope, receive, send, *target)
 
     async def _open(self, method: str, url: URL, headers: list[tuple[str, str]], body: bytes) -> aiohttp.ClientResponse:
@@ -93,7 +106,7 @@ class Proxy:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         query: bytes = scope.get("query_string", b"")
         url = str(base) + raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-        headers = _request_headers(scope["headers"], scope)
+        headers = _request_headers(scope["headers"], scope, client_address(scope, self.trusted_proxies))
         body = await _read_body(receive)
         if body is None:
             await error_response(413, "payload_too_large", "Request body too large")(scope, receive, send)
@@ -141,14 +154,13 @@ class Proxy:
         await error_response(*failure)(scope, receive, send)
 
 
-def _request_headers(raw: Iterable[tuple[bytes, bytes]], scope: Scope) -> list[tuple[str, str]]:
+def _request_headers(raw: Iterable[tuple[bytes, bytes]], scope: Scope, client: str) -> list[tuple[str, str]]:
     headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw if name not in HOP_BY_HOP]
     request_id = current_request_id()
     if request_id:
         headers.append(("X-Request-ID", request_id))
-    client = scope.get("client")
-    if client:
-        headers.append(("X-Forwarded-For", str(client[0])))
+    if scope.get("client"):
+        headers.append(("X-Forwarded-For", client))
     headers.append(("X-Forwarded-Proto", str(scope.get("scheme", "http"))))
     return headers
 

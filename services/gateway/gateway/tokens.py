@@ -6,14 +6,14 @@ from gateway.models import Client, User
 
 
 def user_access_token(*, keys: KeyRing, settings: Settings, user: User) -> str:
-    """An access token for a person (roles, username and display name in the claims)."""
-    return keys.sign(
-        access_claims(
-            sub=user.id, kind="user", issuer=settings.auth_issuer, audience=settings.auth_audience,
-            ttl_seconds=settings.access_token_ttl_seconds, roles=[str(r) for r in user.roles], scope="",
-            username=user.username, name=user.full_name,
-        )
+    """An access token for a person (roles, username, display name and the account's token version `ver`)."""
+    claims = access_claims(
+        sub=user.id, kind="user", issuer=settings.auth_issuer, audience=settings.auth_audience,
+        ttl_seconds=settings.access_token_ttl_seconds, roles=[str(r) for r in user.roles], scope="",
+        username=user.username, name=user.full_name,
     )
+    claims["ver"] = user.token_version
+    return keys.sign(claims)
 
 
 def client_access_token(*, keys: KeyRing, settings: Settings, client: Client, scopes: list[str]) -> str:

@@ -51,7 +51,7 @@ def service_spec(key_file: Path) -> ServiceSpec:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_login_throttle(request: pytest.FixtureRequest) -> None:
-    """The session-wide app keeps failed sign-in counters in memory: start each test from zero."""
+def _fresh_gate(request: pytest.FixtureRequest) -> None:
+    """The session-wide app caches verified tokens and account states: start each test without them."""
     if "client" in request.fixturenames:
-        request.getfixturevalue("app").state.login_throttle._failures.clear()
+        request.getfixturevalue("app").state.account_states.clear()

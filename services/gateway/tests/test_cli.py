@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import Session, select
 
-from gateway.cli import bootstrap
+from gateway.cli import bootstrap, main
 from gateway.core.security import digest
 from gateway.models import Client, User
 from tests.conftest import make_settings
@@ -27,3 +27,11 @@ def test_bootstrap_is_idempotent(database_url: str, key_file: Path, tmp_path: Pa
     clients.write_text(json.dumps({"svc-matching": {"secret": "short", "scopes": ["users:read"]}}))
     with pytest.raises(SystemExit):
         bootstrap(settings, admin_username="admin", clients_file=clients)
+
+
+def test_serve_leaves_forwarded_headers_to_the_gateway(monkeypatch: pytest.MonkeyPatch) -> None:
+    """uvicorn would otherwise believe X-Forwarded-For from any loopback peer (rotating it bought more guesses)."""
+    seen: dict[str, object] = {}
+    monkeypatch.setattr("gateway.cli.uvicorn.run", lambda *args, **kwargs: seen.update(kwargs))
+    main(["serve", "--port", "8123"])
+    assert seen["proxy_headers"] is False

@@ -5,6 +5,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from gateway.main import create_app
+from kit.pytest_plugin import Auth
 from tests.conftest import make_settings
 from tests.upstream import echo_app, free_port, serve
 
@@ -23,16 +24,17 @@ def gw(upstream: str, database_url: str, key_file: Path) -> Iterator[TestClient]
         yield client
 
 
-def test_forwards_path_query_body_and_headers(gw: TestClient) -> None:
+def test_forwards_path_query_body_and_headers(gw: TestClient, auth: Auth) -> None:
+    bearer = auth.user()["Authorization"]
     response = gw.post(
         "/api/matching/echo/a%20b/c?x=1&y=%C3%A9&x=2", content=b'{"k": 1}',
-        headers={"Authorization": "Bearer abc", "Content-Type": "application/json", "X-Request-ID": "trace-1", "Connection": "keep-alive"},
+        headers={"Authorization": bearer, "Content-Type": "application/json", "X-Request-ID": "trace-1", "Connection": "keep-alive"},
     )
     assert response.status_code == 200
     seen = response.json()
     assert seen["method"] == "POST" and seen["path"] == "/api/matching/echo/a b/c" and seen["query"] == "x=1&y=%C3%A9&x=2"
     assert seen["body"] == '{"k": 1}'
-    assert seen["headers"]["authorization"] == "Bearer abc"
+    assert seen["headers"]["authorization"] == bearer
     assert seen["headers"]["x-request-id"] == "trace-1"
     assert seen["headers"]["x-forwarded-proto"] == "http"
     assert response.headers["x-request-id"] == "trace-1"

@@ -1,7 +1,10 @@
 """Gateway settings, from the environment (prefix-free, as every service)."""
 
+import ipaddress
 from pathlib import Path
 from typing import ClassVar
+
+from pydantic import Field, field_validator
 
 from kit.config import ServiceSettings
 
@@ -25,9 +28,27 @@ class Settings(ServiceSettings):
     feedback_url: str = "http://127.0.0.1:8003"
     frontend_dist: str | None = None
 
-    login_max_failures: int = 10  # per username and address, in the window
-    login_max_failures_per_address: int = 100
-    login_window_seconds: float = 900
+    # Sign-in throttling (gateway.throttle), counted in the database. Per account and address: `login_free_failures`
+    # failures, then each further attempt waits 1 s, 2 s, 4 s, ... up to `login_max_delay_seconds`. Per address (all
+    # accounts): `login_max_failures_per_address`. Per account (all addresses): past `login_account_ceiling`, only one
+    # attempt per `login_account_slowdown_seconds` from addresses with no recent success on it. Counters restart after
+    # a quiet window (no failure for `login_window_seconds`, or `login_account_window_seconds` for the account ceiling).
+    login_free_failures: int = Field(default=5, ge=1)
+    login_max_delay_seconds: float = Field(default=900, gt=0)
+    login_max_failures_per_address: int = Field(default=100, ge=1)
+    login_window_seconds: float = Field(default=900, gt=0)
+    login_account_ceiling: int = Field(default=50, ge=1)
+    login_account_window_seconds: float = Field(default=3600, gt=0)
+    login_account_slowdown_seconds: float = Field(default=30, ge=0)
+    login_known_address_days: int = Field(default=30, ge=0)
+    # Comma-separated CIDRs of reverse proxies whose X-Forwarded-For is believed (default: none, the peer is the client).
+    trusted_proxies: str = ""
+
+    # Revocation: how long this process trusts its cached copy of an account (or client) and of a verified token.
+    account_cache_seconds: float = Field(default=5.0, ge=0, le=5)
+    # The outbox that tells the services about account changes (docs/gateway.md, "Revocation").
+    outbox_interval_seconds: float = Field(default=1.0, gt=0)
+    outbox_max_refusals: int = Field(default=5, ge=1)
 
     upstream_connect_timeout: float = 2.0
     upstream_read_timeout: float = 30.0
@@ -40,6 +61,22 @@ class Settings(ServiceSettings):
     password_time_cost: int = 2
     password_memory_kib: int = 19456
     password_parallelism: int = 1
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _check_proxies(cls, value: str) -> str:
+        for item in value.split(","):
+            if item.strip():
+                try:
+                    ipaddress.ip_network(item.strip(), strict=False)
+                except ValueError as exc:
+                    raise ValueError(f"TRUSTED_PROXIES: {item.strip()!r} is not an address or CIDR") from exc
+        return value
+
+    @property
+    def trusted_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        """TRUSTED_PROXIES parsed."""
+        return [ipaddress.ip_network(item.strip(), strict=False) for item in self.trusted_proxies.split(",") if item.strip()]
 
     @property
     def upstreams(self) -> dict[str, str]:

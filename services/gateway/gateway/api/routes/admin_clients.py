@@ -1,8 +1,9 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 from gateway import crud
+from gateway.accounts import account_changed
 from gateway.api.deps import AdminUser, SessionDep
 from gateway.models import SCOPES, ClientCreate, ClientPublic, ClientsPage, ClientWithSecret, ScopeInfo
 
@@ -44,7 +45,9 @@ def rotate_client_secret(client_id: str, session: SessionDep, admin: AdminUser) 
 
 
 @router.post("/{client_id}/revoke", response_model=ClientPublic)
-def revoke_client(client_id: str, session: SessionDep, admin: AdminUser) -> ClientPublic:
-    """No new tokens for this client (tokens already issued lapse within their lifetime)."""
+def revoke_client(client_id: str, request: Request, session: SessionDep, admin: AdminUser) -> ClientPublic:
+    """No new tokens for this client; the gateway refuses the ones already issued (within its cache window)."""
     client = crud.get_client(session=session, client_id=client_id)
-    return ClientPublic.of(crud.revoke_client(session=session, client=client, actor=admin))
+    revoked = crud.revoke_client(session=session, client=client, actor=admin)
+    account_changed(request.app, client.id)
+    return ClientPublic.of(revoked)

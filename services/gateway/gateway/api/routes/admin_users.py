@@ -4,6 +4,7 @@ from fastapi import APIRouter, Query, Request, status
 from starlette.concurrency import run_in_threadpool
 
 from gateway import crud, importing
+from gateway.accounts import account_changed
 from gateway.api.deps import AdminUser, PasswordsDep, SessionDep
 from gateway.models import (
     ImportReport,
@@ -87,22 +88,30 @@ def get_user(user_id: str, session: SessionDep, _: AdminUser) -> UserPublic:
 
 
 @router.patch("/{user_id}", response_model=UserPublic)
-def update_user(user_id: str, data: UserUpdate, session: SessionDep, admin: AdminUser) -> UserPublic:
+def update_user(user_id: str, data: UserUpdate, request: Request, session: SessionDep, admin: AdminUser) -> UserPublic:
+    """A change of `is_active` or `roles` revokes the user's access tokens (gateway at once, services on delivery)."""
     user = crud.get_user(session=session, user_id=user_id)
-    return UserPublic.model_validate(crud.update_user(session=session, user=user, data=data, actor=admin))
+    updated = crud.update_user(session=session, user=user, data=data, actor=admin)
+    account_changed(request.app, user.id)
+    return UserPublic.model_validate(updated)
 
 
 @router.post("/{user_id}/deactivate", response_model=UserPublic)
-def deactivate_user(user_id: str, session: SessionDep, admin: AdminUser) -> UserPublic:
-    """Disable sign-in and revoke every refresh token (access tokens lapse within their short lifetime)."""
+def deactivate_user(user_id: str, request: Request, session: SessionDep, admin: AdminUser) -> UserPublic:
+    """Disable sign-in, revoke every refresh token and every access token already issued."""
     user = crud.get_user(session=session, user_id=user_id)
-    return UserPublic.model_validate(crud.update_user(session=session, user=user, data=UserUpdate(is_active=False), actor=admin))
+    updated = crud.update_user(session=session, user=user, data=UserUpdate(is_active=False), actor=admin)
+    account_changed(request.app, user.id)
+    return UserPublic.model_validate(updated)
 
 
 @router.post("/{user_id}/reset-password", response_model=PasswordResetResult)
-def reset_password(user_id: str, session: SessionDep, passwords: PasswordsDep, admin: AdminUser, data: PasswordReset | None = None) -> PasswordResetResult:
+def reset_password(
+    user_id: str, request: Request, session: SessionDep, passwords: PasswordsDep, admin: AdminUser, data: PasswordReset | None = None
+) -> PasswordResetResult:
     """Set a new password (generated and returned once when none is given); signs the user out everywhere."""
     user = crud.get_user(session=session, user_id=user_id)
     password_hash, generated = crud.new_password(passwords=passwords, password=data.password if data else None)
     crud.set_password(session=session, user=user, password_hash=password_hash, actor=admin)
+    account_changed(request.app, user.id)
     return PasswordResetResult(user_id=user.id, generated_password=generated)

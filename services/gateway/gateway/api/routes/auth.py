@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Cookie, Form, Request, Response, status
 
 from gateway import crud, tokens
+from gateway.addresses import client_address
 from gateway.api.deps import KeysDep, PasswordsDep, SessionDep, SettingsDep, SignedInUser
 from gateway.core.config import Settings
 from gateway.core.security import basic_credentials
@@ -40,14 +41,16 @@ def login(
 ) -> TokenPair:
     """Tokens for a person; also sets the HttpOnly `np_refresh` cookie (path /api/auth) for the web app."""
     throttle: LoginThrottle = request.app.state.login_throttle
-    address = request.client.host if request.client else "unknown"
+    address = client_address(request.scope, settings.trusted_networks)
     throttle.check(data.username, address)
     try:
         user = crud.authenticate(session=session, passwords=passwords, username=data.username, password=data.password)
     except Unauthorized as exc:
+        session.rollback()  # end the read first: on SQLite the counter's write would otherwise wait for its lock
         if exc.code == "invalid_credentials":
             throttle.failed(data.username, address)
         raise
+    session.commit()
     throttle.succeeded(data.username, address)
     refresh = crud.issue_refresh_token(session=session, user_id=user.id, ttl=timedelta(days=settings.refresh_token_ttl_days))
     return _pair(keys=keys, settings=settings, user=user, refresh=refresh, response=response)
@@ -82,7 +85,7 @@ def logout(
 @router.get("/me", response_model=UserPublic, summary="The signed-in user")
 def me(principal: SignedInUser, session: SessionDep) -> UserPublic:
     user = session.get(User, principal.sub)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active:  # AccountGate already refused a known deactivated account
         raise Unauthorized("This account is disabled", code="account_disabled")
     return UserPublic.model_validate(user)
 
