@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from kit import netguard
 from kit.db import utcnow
 from kit.errors import NotFound
-from sessions.calendar import FeedParseError, ParsedOccurrence, parse_feed
+from sessions.calendar import FeedParseError, ImportLimits, ParsedOccurrence, parse_feed
 from sessions.core.config import Settings
 from sessions.models import FeedCreate, FeedError, FeedPublic, Owner, TimetableFeed, TimetableItem
 
@@ -81,20 +81,28 @@ def replace_items(*, session: Session, feed: TimetableFeed, occurrences: list[Pa
     """In one transaction: drop the feed's previous items, bulk-insert the new ones, mark the feed ok."""
     now = utcnow()
     session.execute(delete(TimetableItem).where(col(TimetableItem.feed_id) == feed.id))
-    rows = [_row(feed, o, now) for o in occurrences]
     table: Any = TimetableItem.__table__  # type: ignore[attr-defined]
-    # A Core insert (executemany) skips the ORM's per-row bookkeeping: the rows are plain dicts anyway.
-    for start in range(0, len(rows), 5000):
-        session.connection().execute(table.insert(), rows[start : start + 5000])
-    feed.status, feed.event_count, feed.warnings = "ok", len(rows), warnings[:50]
+    # A Core insert (executemany) skips the ORM's per-row bookkeeping; rows are built one batch at a time.
+    for start in range(0, len(occurrences), 5000):
+        session.connection().execute(table.insert(), [_row(feed, o, now) for o in occurrences[start : start + 5000]])
+    feed.status, feed.event_count, feed.warnings = "ok", len(occurrences), warnings[:50]
     feed.last_success_at = feed.last_fetched_at = now
     feed.last_error_line = feed.last_error_reason = None
     session.add(feed)
     session.commit()
-    return len(rows)
+    return len(occurrences)
 
 
 Window = tuple[datetime, datetime]
+
+
+def import_limits(settings: Settings) -> ImportLimits:
+    """Occurrences kept per event and per feed, and the time budget of one import."""
+    return ImportLimits(
+        per_event=settings.feed_max_occurrences_per_event,
+        per_feed=settings.feed_max_occurrences,
+        budget_seconds=settings.feed_import_budget_seconds,
+    )
 
 
 def import_bytes(
@@ -104,7 +112,7 @@ def import_bytes(
     now = utcnow()
     window = window or (now - timedelta(days=settings.feed_window_past_days), now + timedelta(days=settings.feed_window_future_days))
     try:
-        result = parse_feed(data, window_start=window[0], window_end=window[1], default_tz=settings.faculty_timezone)
+        result = parse_feed(data, window_start=window[0], window_end=window[1], default_tz=settings.faculty_timezone, limits=import_limits(settings))
     except FeedParseError as exc:
         return _record_error(engine=engine, feed_id=feed_id, line=exc.line, reason=exc.reason)
     with Session(engine, expire_on_commit=False) as session:

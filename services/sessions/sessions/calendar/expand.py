@@ -1,16 +1,24 @@
-"""Recurrence expansion via recurring_ical_events and conversion to ParsedOccurrence."""
+"""Recurrence expansion via recurring_ical_events, streamed and bounded, and conversion to ParsedOccurrence."""
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
+from operator import attrgetter
 from typing import Any
 
 import recurring_ical_events
 from icalendar import Calendar, Component
+from recurring_ical_events.selection.name import ComponentsWithName
+from recurring_ical_events.series import Series
+from recurring_ical_events.util import compare_greater, convert_to_datetime, is_pytz, is_pytz_dt, normalize_pytz
 
 from .classify import classify
 from .models import FeedParseError, ParsedOccurrence
+from .notes import WarningLog
 from .prepare import FeedContext, instant_key, prop
 from .scan import EventSpan
 from .timezones import midnight_utc, next_midnight_utc, to_utc
@@ -107,14 +115,102 @@ class OccurrenceBuilder:
         return instant_key(original, self.local)
 
 
+class StreamingRules(Series.RecurrenceRules):
+    """The library's recurrence rules, expanded lazily: dates outside the span are dropped as they come.
+
+    The library calls dateutil's `between`, which builds the list of every date in the span (tens of millions for
+    an hourly rule with BYMINUTE and BYSECOND) and its cached iterator keeps every date it produced; `_iter` is
+    dateutil's plain generator, so memory stays at one date per rule whatever the rule.
+    """
+
+    def rrule_between(self, span_start: Any, span_stop: Any) -> Iterator[Any]:
+        """Dates of the rules (and RDATEs) in [span_start, span_stop], per rule in order."""
+        first = convert_to_datetime(span_start, self.tzinfo)
+        last = convert_to_datetime(span_stop, self.tzinfo)
+        if is_pytz(self.tzinfo):  # as the library does: pytz offsets are unreliable at transitions
+            first, last = normalize_pytz(first - timedelta(hours=1)), normalize_pytz(last + timedelta(hours=1))
+        for rule in self.rrules:
+            for start in rule._iter():
+                if start > last:
+                    break
+                if start < first:
+                    continue
+                if is_pytz_dt(start):
+                    start = start.tzinfo.localize(start.replace(tzinfo=None))
+                if rule.until is None or not compare_greater(start, rule.until):
+                    yield start
+
+
+class StreamingSeries(Series):
+    """A series whose rules expand lazily."""
+
+    RecurrenceRules = StreamingRules
+
+
+EVENTS = ComponentsWithName("VEVENT", series=StreamingSeries)
+
+
+class Earliest:
+    """The `limit` earliest occurrences of a stream, one per recurrence key, in memory bounded by `limit`."""
+
+    class _Latest:
+        __slots__ = ("occurrence",)
+
+        def __init__(self, occurrence: ParsedOccurrence) -> None:
+            self.occurrence = occurrence
+
+        def order(self) -> tuple[datetime, str]:
+            return self.occurrence.start, self.occurrence.recurrence_key
+
+        def __lt__(self, other: Earliest._Latest) -> bool:  # reversed: the heap's top is the latest kept
+            return self.order() > other.order()
+
+    def __init__(self, limit: int, log: WarningLog) -> None:
+        self.limit = limit
+        self.log = log
+        self.dropped = 0
+        self._heap: list[Earliest._Latest] = []
+        self._kept: dict[str, ParsedOccurrence] = {}
+
+    def add(self, occurrence: ParsedOccurrence) -> None:
+        """Keep the occurrence if it is among the `limit` earliest so far."""
+        key = occurrence.recurrence_key
+        if key in self._kept:
+            self.log.count("an occurrence (same UID and start) came out twice; kept the first", None)
+            return
+        entry = Earliest._Latest(occurrence)
+        if len(self._heap) < self.limit:
+            heapq.heappush(self._heap, entry)
+            self._kept[key] = occurrence
+            return
+        self.dropped += 1
+        if not entry.order() < self._heap[0].order():
+            return
+        evicted = heapq.heapreplace(self._heap, entry)
+        del self._kept[evicted.occurrence.recurrence_key]
+        self._kept[key] = occurrence
+
+    def sorted(self) -> list[ParsedOccurrence]:
+        """The kept occurrences by start."""
+        return sorted(self._kept.values(), key=attrgetter("start", "recurrence_key"))
+
+    def last_start(self) -> datetime | None:
+        """Start of the latest kept occurrence."""
+        return self._heap[0].occurrence.start if self._heap else None
+
+
+@dataclass(slots=True)
+class Progress:
+    """Which event is being expanded (names the culprit when the time budget runs out)."""
+
+    uid: str | None = None
+    line: int | None = None
+
+
 def _locate_failure(
-    calendar: Calendar,
-    events: list[tuple[Component, EventSpan | None]],
-    ctx: FeedContext,
-    bounds: tuple[datetime, datetime],
-    error: Exception,
+    calendar: Calendar, events: list[tuple[Component, EventSpan | None]], ctx: FeedContext, error: Exception
 ) -> FeedParseError:
-    """Find the series that makes the library fail by expanding each UID on its own."""
+    """Find the series the library cannot even set up by building each UID's series on its own (no expansion)."""
     by_uid: dict[str, list[tuple[Component, EventSpan | None]]] = defaultdict(list)
     for event, span in events:
         by_uid[str(event.get("UID"))].append((event, span))
@@ -123,7 +219,7 @@ def _locate_failure(
         for event, _ in group:
             single.add_component(event)
         try:
-            recurring_ical_events.of(single).between(*bounds)
+            recurring_ical_events.of(single, components=[EVENTS])
         except Exception as exc:  # noqa: BLE001 - any library failure is reported, not raised
             span = group[0][1]
             line = ctx.scan.find(span, "RRULE") if span else None
@@ -137,23 +233,57 @@ def expand_calendar(
     ctx: FeedContext,
     local: tzinfo,
     window: tuple[datetime, datetime],
-) -> list[ParsedOccurrence]:
-    """Expand one prepared calendar and keep the occurrences overlapping the window."""
+    *,
+    per_event: int,
+    keep: Earliest,
+    progress: Progress,
+) -> None:
+    """Expand one prepared calendar series by series, handing the occurrences overlapping the window to `keep`.
+
+    Nothing outside the window is built, and at most `per_event` occurrences of one event are (the first ones).
+    """
     bounds = (window[0] - _PADDING, window[1] + _PADDING)
     try:
-        components = recurring_ical_events.of(calendar).between(*bounds)
+        query = recurring_ical_events.of(calendar, components=[EVENTS])
     except Exception as exc:
-        raise _locate_failure(calendar, events, ctx, bounds, exc) from exc
+        raise _locate_failure(calendar, events, ctx, exc) from exc
+    spans: dict[str, EventSpan | None] = {}
+    for event, span in events:
+        spans.setdefault(str(event.get("UID")), span)
     builder = OccurrenceBuilder(ctx, local, window)
-    occurrences = []
-    for component in components:
-        try:
-            occurrence = builder.build(component)
-        except Exception as exc:  # an unforeseen value shape is still a refusal, not a crash
-            uid = str(component.get("UID"))
-            span = next((span for event, span in events if str(event.get("UID")) == uid), None)
-            line = span.begin_line if span else None
-            raise FeedParseError(f"cannot interpret an occurrence of event {uid!r}: {exc}", line) from exc
-        if occurrence is not None:
-            occurrences.append(occurrence)
-    return occurrences
+    for series in query.series:
+        uid = str(series.components[0].uid)
+        span = spans.get(uid)
+        progress.uid, progress.line = uid, span.begin_line if span else None
+        kept = 0
+        for component in _components(series, bounds, uid, ctx, span):
+            try:
+                occurrence = builder.build(component)
+            except Exception as exc:  # an unforeseen value shape is still a refusal, not a crash
+                raise FeedParseError(f"cannot interpret an occurrence of event {uid!r}: {exc}", progress.line) from exc
+            if occurrence is None:
+                continue
+            if kept == per_event:
+                line = ctx.scan.find(span, "RRULE") if span else None
+                ctx.log.add(f"event {uid!r} has more than {per_event} occurrences in the import window; kept the first {per_event}", line)
+                break
+            kept += 1
+            keep.add(occurrence)
+
+
+def _components(series: Series, bounds: tuple[datetime, datetime], uid: str, ctx: FeedContext, span: EventSpan | None) -> Iterator[Component]:
+    """The series' occurrences in the bounds, one at a time, as components; a library failure is a refusal."""
+    occurrences = series.between(*bounds)
+    try:
+        while True:
+            try:
+                found = next(occurrences, None)
+                if found is None:
+                    return
+                component = found.as_component(False)
+            except Exception as exc:  # whatever the library trips on is reported with the event's line
+                line = ctx.scan.find(span, "RRULE") if span else None
+                raise FeedParseError(f"cannot expand the recurrence of event {uid!r}: {exc}", line) from exc
+            yield component
+    finally:
+        occurrences.close()

@@ -30,6 +30,27 @@ class FeedParseResult:
     warnings: list[str]
 
 
+@dataclass(frozen=True, slots=True)
+class ImportLimits:
+    """Bounds of one import (settings `feed_max_occurrences_per_event`, `feed_max_occurrences`, `feed_import_budget_seconds`)."""
+
+    per_event: int
+    per_feed: int
+    budget_seconds: float
+
+    @classmethod
+    def defaults(cls) -> ImportLimits:
+        """The limits the service's settings default to."""
+        from sessions.core.config import Settings  # the settings are the one source of the defaults
+
+        fields = Settings.model_fields
+        return cls(
+            per_event=fields["feed_max_occurrences_per_event"].default,
+            per_feed=fields["feed_max_occurrences"].default,
+            budget_seconds=fields["feed_import_budget_seconds"].default,
+        )
+
+
 class FeedParseError(Exception):
     """The feed was refused as a whole; ``line`` is 1-based when known."""
 

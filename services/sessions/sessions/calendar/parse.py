@@ -6,13 +6,13 @@ import re
 import threading
 import warnings
 from datetime import datetime, tzinfo
-from operator import attrgetter
 
 import recurring_ical_events
 from icalendar import Calendar, Component
 
-from .expand import expand_calendar
-from .models import FeedParseError, FeedParseResult, ParsedOccurrence
+from .budget import BudgetExceeded, time_budget
+from .expand import Earliest, Progress, expand_calendar
+from .models import FeedParseError, FeedParseResult, ImportLimits
 from .notes import WarningLog
 from .prepare import EventPreparer, FeedContext
 from .scan import EventSpan, Scan, decode, scan_feed
@@ -103,7 +103,9 @@ def _collect(
     default: tzinfo,
     default_name: str,
     window: tuple[datetime, datetime],
-) -> list[ParsedOccurrence]:
+    limits: ImportLimits,
+    progress: Progress,
+) -> Earliest:
     ctx = FeedContext(scan, log)
     zones = []
     for calendar, events in grouped:
@@ -117,38 +119,57 @@ def _collect(
                 raise
             except Exception as exc:  # an unforeseen value shape is still a refusal, not a crash
                 raise FeedParseError(f"cannot interpret VEVENT: {exc}", span.begin_line if span else None) from exc
-    occurrences: list[ParsedOccurrence] = []
+    keep = Earliest(limits.per_feed, log)
     for (calendar, events), local in zip(grouped, zones, strict=True):
-        occurrences.extend(expand_calendar(calendar, events, ctx, local, window))
-    return occurrences
+        expand_calendar(calendar, events, ctx, local, window, per_event=limits.per_event, keep=keep, progress=progress)
+    return keep
 
 
-def _unique_sorted(occurrences: list[ParsedOccurrence], log: WarningLog) -> list[ParsedOccurrence]:
-    unique: dict[str, ParsedOccurrence] = {}
-    for occurrence in occurrences:
-        if occurrence.recurrence_key in unique:
-            log.count("an occurrence (same UID and start) came out twice; kept the first", None)
-            continue
-        unique[occurrence.recurrence_key] = occurrence
-    return sorted(unique.values(), key=attrgetter("start", "recurrence_key"))
+def _over_budget(limits: ImportLimits, progress: Progress) -> FeedParseError:
+    where = f" (it was expanding event {progress.uid!r})" if progress.uid is not None else ""
+    return FeedParseError(f"the import needs more than its time budget of {limits.budget_seconds:g} s{where}", progress.line)
+
+
+def _truncation(keep: Earliest) -> list[str]:
+    if not keep.dropped:
+        return []
+    last = keep.last_start()
+    until = f", up to {last.isoformat()}" if last is not None else ""
+    return [
+        f"truncated: the feed has more than {keep.limit} occurrences in the import window; "
+        f"kept the {keep.limit} earliest{until} ({keep.dropped} dropped)"
+    ]
 
 
 def parse_feed(
-    data: bytes, *, window_start: datetime, window_end: datetime, default_tz: str = "Europe/Paris"
+    data: bytes,
+    *,
+    window_start: datetime,
+    window_end: datetime,
+    default_tz: str = "Europe/Paris",
+    limits: ImportLimits | None = None,
 ) -> FeedParseResult:
     """Parse an iCalendar feed and expand it to occurrences in [window_start, window_end).
 
     All-or-nothing: raises FeedParseError (with a 1-based line where known) if any event
-    cannot be interpreted; odd-but-interpretable content is imported with warnings.
+    cannot be interpreted or the import runs out of its time budget; odd-but-interpretable
+    content is imported with warnings. At most `limits.per_event` occurrences of one event
+    and `limits.per_feed` of the feed are kept (the first / earliest ones), with a warning.
     """
     default = _check_arguments(window_start, window_end, default_tz)
+    limits = limits or ImportLimits.defaults()
     log = WarningLog()
-    scan = scan_feed(decode(data, log), log)
+    progress = Progress()
     with _LOCK, warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        reset_definitions()
-        grouped = _group(_parse_components(scan), scan, log)
-        occurrences = _collect(grouped, scan, log, default, default_tz, (window_start, window_end))
+        try:
+            with time_budget(limits.budget_seconds):
+                scan = scan_feed(decode(data, log), log)
+                reset_definitions()
+                grouped = _group(_parse_components(scan), scan, log)
+                keep = _collect(grouped, scan, log, default, default_tz, (window_start, window_end), limits, progress)
+        except BudgetExceeded:
+            raise _over_budget(limits, progress) from None
     for warning in caught:
         log.add(f"library warning: {warning.message}")
     ignored = {name: n for name, n in scan.skipped.items() if name != "VALARM"}
@@ -157,4 +178,4 @@ def parse_feed(
         log.add(f"ignored components that are not events: {listed}")
     if not scan.events:
         log.add("the feed contains no VEVENT")
-    return FeedParseResult(_unique_sorted(occurrences, log), len(grouped), log.as_list())
+    return FeedParseResult(keep.sorted(), len(grouped), _truncation(keep) + log.as_list())

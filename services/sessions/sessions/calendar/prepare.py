@@ -12,7 +12,7 @@ from icalendar.prop import vBroken, vDDDLists, vDDDTypes, vRecur, vText
 
 from .models import FeedParseError
 from .notes import WarningLog
-from .rules import rule_problem
+from .rules import rule_never_matches, rule_problem
 from .scan import EventSpan, Scan
 from .timezones import guess_zone, to_utc, zone
 
@@ -247,6 +247,10 @@ class EventPreparer:
             problem = rule_problem(rule)
             if problem:
                 raise FeedParseError(problem, self.line(span, "RRULE"))
+            impossible = rule_never_matches(rule)
+            if impossible:  # RFC 5545: DTSTART still counts as the first instance
+                self.ctx.log.add(f"{impossible}: imported DTSTART only", self.line(span, "RRULE"))
+                continue
             self._fix_until(rule, start, span)
             rules.append(rule)
         if len(rules) != len(original) and "RRULE" in event:

@@ -46,3 +46,21 @@ def rule_problem(rule: vRecur) -> str | None:
             if not isinstance(number, int) or not low <= number <= high:
                 return f"RRULE {part}={value} is out of range"
     return None
+
+
+_LONGEST_MONTH = {1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+
+
+def rule_never_matches(rule: vRecur) -> str | None:
+    """Why a (safe) RRULE can produce no date at all, or None; dateutil would search to year 9999 for one.
+
+    Only the month/day-of-month contradiction is detected here (e.g. BYMONTH=2;BYMONTHDAY=30); the import's time
+    budget bounds every other rule that matches rarely or never.
+    """
+    months, days = rule.get("BYMONTH"), rule.get("BYMONTHDAY")
+    if not months or not days:
+        return None
+    if any(abs(day) <= _LONGEST_MONTH[month] for month in months for day in days):
+        return None
+    listed = ",".join(str(d) for d in days)
+    return f"RRULE can never match (BYMONTHDAY={listed} does not exist in BYMONTH={','.join(str(m) for m in months)})"
