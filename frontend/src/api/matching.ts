@@ -7,7 +7,9 @@ import type { Schema } from "./types";
 
 export type TopicKind = Schema<"TopicKind">;
 export type Format = Schema<"Format">;
-export const FORMATS: Format[] = ["one_to_one_in_person", "one_to_one_online", "group_in_person", "group_online"];
+export const FORMATS = ["one_to_one_in_person", "one_to_one_online", "group_in_person", "group_online"] as const satisfies readonly Format[];
+/** Languages a learner or tutor can say they speak (profiles of both roles). */
+export const SPOKEN_LANGUAGES = ["fr", "en", "ar", "es", "de"] as const;
 export type ApprovalStatus = Schema<"ApprovalStatus">;
 export type RequestStatus = Schema<"RequestStatus">;
 export type RunStatus = Schema<"RunStatus">;

@@ -1,20 +1,97 @@
-import { useId, useState, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
-import { useTranslation } from "react-i18next";
-import { fieldErrors, isApiError } from "../api/errors";
+import {
+  useEffect,
+  useId,
+  type InputHTMLAttributes,
+  type ReactNode,
+  type SelectHTMLAttributes,
+  type TextareaHTMLAttributes,
+} from "react";
+import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import { fieldErrors } from "../api/errors";
 import { useErrorText } from "../lib/errorText";
-import { Spinner } from "./Loader";
 
-function describedBy(...ids: (string | undefined)[]) {
-  return ids.filter(Boolean).join(" ") || undefined;
+/** What a control needs from its frame: its id and the aria wiring to the hint and the error. */
+export interface ControlProps {
+  id: string;
+  "aria-invalid": true | undefined;
+  "aria-describedby": string | undefined;
 }
 
-function FieldError({ id, error }: { id: string; error?: string }) {
-  if (!error) return null;
-  return (
-    <p className="field__error" id={id}>
+interface FrameProps {
+  label: ReactNode;
+  hint?: string;
+  error?: string | undefined;
+  className?: string;
+  /** A group of controls (radios, checkboxes): a fieldset with a legend, described by the hint and the error. */
+  group?: string;
+  children: (control: ControlProps) => ReactNode;
+}
+
+/**
+ * The one field frame: label (or legend), hint, error, and the ids that tie
+ * them to the control, so the error is announced with it (aria-describedby,
+ * aria-invalid). Every field of the app is drawn by it.
+ */
+export function FieldFrame({ label, hint, error, className, group, children }: FrameProps) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
+  const control: ControlProps = { id, "aria-invalid": error ? true : undefined, "aria-describedby": describedBy };
+  const classes = [group ?? "field", error ? "field--invalid" : "", className ?? ""].filter(Boolean).join(" ");
+  const hintText = hint ? (
+    <p className="field__hint" id={hintId}>
+      {hint}
+    </p>
+  ) : null;
+  const errorText = error ? (
+    <p className="field__error" id={errorId}>
       <span aria-hidden="true">⚠︎ </span>
       {error}
     </p>
+  ) : null;
+  if (group)
+    return (
+      <fieldset className={classes} aria-describedby={describedBy}>
+        <legend className="field__label">{label}</legend>
+        {hintText}
+        {children(control)}
+        {errorText}
+      </fieldset>
+    );
+  return (
+    <div className={classes}>
+      <label className="field__label" htmlFor={id}>
+        {label}
+      </label>
+      {hintText}
+      <div className="field__control">{children(control)}</div>
+      {errorText}
+    </div>
+  );
+}
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, "id"> & {
+  label: string;
+  name: string;
+  hint?: string;
+  error?: string | undefined;
+  /** Rendered inside the input's frame, after it (e.g. a show-password toggle). */
+  endAdornment?: ReactNode;
+  ref?: React.Ref<HTMLInputElement>;
+};
+
+/** Labelled input; spread `register("name")` into it, or pass value/onChange. */
+export function TextField({ label, hint, error, className, endAdornment, ...input }: InputProps) {
+  return (
+    <FieldFrame label={label} hint={hint} error={error} className={className}>
+      {(control) => (
+        <>
+          <input {...input} {...control} className="field__input" />
+          {endAdornment}
+        </>
+      )}
+    </FieldFrame>
   );
 }
 
@@ -22,32 +99,20 @@ type SelectProps = Omit<SelectHTMLAttributes<HTMLSelectElement>, "id"> & {
   label: string;
   name: string;
   hint?: string;
-  error?: string;
+  error?: string | undefined;
   children: ReactNode;
+  ref?: React.Ref<HTMLSelectElement>;
 };
 
-export function SelectField({ label, name, hint, error, children, ...select }: SelectProps) {
-  const id = useId();
+export function SelectField({ label, hint, error, children, ...select }: SelectProps) {
   return (
-    <div className={`field${error ? " field--invalid" : ""}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? <p className="field__hint" id={`${id}-hint`}>{hint}</p> : null}
-      <div className="field__control">
-        <select
-          {...select}
-          id={id}
-          name={name}
-          className="field__input"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined)}
-        >
+    <FieldFrame label={label} hint={hint} error={error}>
+      {(control) => (
+        <select {...select} {...control} className="field__input">
           {children}
         </select>
-      </div>
-      <FieldError id={`${id}-error`} error={error} />
-    </div>
+      )}
+    </FieldFrame>
   );
 }
 
@@ -55,30 +120,15 @@ type AreaProps = Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id"> & {
   label: string;
   name: string;
   hint?: string;
-  error?: string;
+  error?: string | undefined;
+  ref?: React.Ref<HTMLTextAreaElement>;
 };
 
-export function TextAreaField({ label, name, hint, error, ...area }: AreaProps) {
-  const id = useId();
+export function TextAreaField({ label, hint, error, ...area }: AreaProps) {
   return (
-    <div className={`field${error ? " field--invalid" : ""}`}>
-      <label className="field__label" htmlFor={id}>
-        {label}
-      </label>
-      {hint ? <p className="field__hint" id={`${id}-hint`}>{hint}</p> : null}
-      <div className="field__control">
-        <textarea
-          rows={3}
-          {...area}
-          id={id}
-          name={name}
-          className="field__input field__textarea"
-          aria-invalid={error ? true : undefined}
-          aria-describedby={describedBy(hint ? `${id}-hint` : undefined, error ? `${id}-error` : undefined)}
-        />
-      </div>
-      <FieldError id={`${id}-error`} error={error} />
-    </div>
+    <FieldFrame label={label} hint={hint} error={error}>
+      {(control) => <textarea rows={3} {...area} {...control} className="field__input field__textarea" />}
+    </FieldFrame>
   );
 }
 
@@ -98,25 +148,28 @@ export function ScaleField({
   onChange: (v: number) => void;
   low: string;
   high: string;
-  error?: string;
+  error?: string | undefined;
 }) {
-  const id = useId();
   return (
-    <fieldset className={`scale${error ? " field--invalid" : ""}`} aria-describedby={error ? `${id}-error` : undefined}>
-      <legend className="field__label">{legend}</legend>
-      <div className="scale__row">
-        <span className="scale__end" aria-hidden="true">{low}</span>
-        {[1, 2, 3, 4, 5].map((n) => (
-          <label key={n} className="scale__option">
-            <input type="radio" name={name} value={n} checked={value === n} onChange={() => onChange(n)} />
-            <span>{n}</span>
-            <span className="visually-hidden">{n === 1 ? ` (${low})` : n === 5 ? ` (${high})` : ""}</span>
-          </label>
-        ))}
-        <span className="scale__end" aria-hidden="true">{high}</span>
-      </div>
-      <FieldError id={`${id}-error`} error={error} />
-    </fieldset>
+    <FieldFrame label={legend} error={error} group="scale">
+      {() => (
+        <div className="scale__row">
+          <span className="scale__end" aria-hidden="true">
+            {low}
+          </span>
+          {[1, 2, 3, 4, 5].map((n) => (
+            <label key={n} className="scale__option">
+              <input type="radio" name={name} value={n} checked={value === n} onChange={() => onChange(n)} />
+              <span>{n}</span>
+              <span className="visually-hidden">{n === 1 ? ` (${low})` : n === 5 ? ` (${high})` : ""}</span>
+            </label>
+          ))}
+          <span className="scale__end" aria-hidden="true">
+            {high}
+          </span>
+        </div>
+      )}
+    </FieldFrame>
   );
 }
 
@@ -133,32 +186,31 @@ export function CheckboxGroup<T extends string>({
   value: T[];
   onChange: (v: T[]) => void;
   label: (o: T) => string;
-  error?: string;
+  error?: string | undefined;
 }) {
-  const id = useId();
   return (
-    <fieldset className={`checks${error ? " field--invalid" : ""}`} aria-describedby={error ? `${id}-error` : undefined}>
-      <legend className="field__label">{legend}</legend>
-      <div className="checks__row">
-        {options.map((o) => (
-          <label key={o} className="check">
-            <input
-              type="checkbox"
-              checked={value.includes(o)}
-              onChange={(e) => onChange(e.target.checked ? [...value, o] : value.filter((v) => v !== o))}
-            />
-            <span>{label(o)}</span>
-          </label>
-        ))}
-      </div>
-      <FieldError id={`${id}-error`} error={error} />
-    </fieldset>
+    <FieldFrame label={legend} error={error} group="checks">
+      {() => (
+        <div className="checks__row">
+          {options.map((o) => (
+            <label key={o} className="check">
+              <input
+                type="checkbox"
+                checked={value.includes(o)}
+                onChange={(e) => onChange(e.target.checked ? [...value, o] : value.filter((v) => v !== o))}
+              />
+              <span>{label(o)}</span>
+            </label>
+          ))}
+        </div>
+      )}
+    </FieldFrame>
   );
 }
 
 /**
- * Field errors of an API error, translated, keyed by form field; `rest` is
- * the message to show above the form when no field claims the error.
+ * Field errors of an API error, translated, keyed by form field; `formError`
+ * is the message to show above the form when no field claims the error.
  */
 export function useFormErrors(error: unknown, fields: readonly string[]) {
   const { forError, forDetail } = useErrorText();
@@ -170,82 +222,23 @@ export function useFormErrors(error: unknown, fields: readonly string[]) {
   return { field: (name: string) => byField[name], formError };
 }
 
-export function ErrorAlert({ error, children }: { error?: unknown; children?: ReactNode }) {
-  const { forError } = useErrorText();
-  if (!error && !children) return null;
-  const requestId = isApiError(error) ? error.requestId : null;
-  return (
-    <div className="alert" role="alert">
-      {children ?? forError(error)}
-      {requestId ? <span className="alert__ref"> ({requestId})</span> : null}
-    </div>
-  );
-}
-
-/** Loading / error / content for a query, with a retry button on failure. */
-export function QueryView<T>({
-  query,
-  children,
-}: {
-  query: { data: T | undefined; error: unknown; isLoading: boolean; refetch: () => unknown };
-  children: (data: T) => ReactNode;
-}) {
-  const { t } = useTranslation();
-  if (query.isLoading) return <Spinner />;
-  if (query.error && query.data === undefined)
-    return (
-      <div>
-        <ErrorAlert error={query.error} />
-        <button type="button" className="button button--secondary" onClick={() => void query.refetch()}>
-          {t("actions.retry")}
-        </button>
-      </div>
-    );
-  if (query.data === undefined) return null;
-  return <>{children(query.data)}</>;
-}
-
-export function CopyButton({ text, label }: { text: string; label: string }) {
-  const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  return (
-    <>
-      <button
-        type="button"
-        className="button button--secondary"
-        onClick={async () => {
-          try {
-            await navigator.clipboard.writeText(text);
-            setCopied(true);
-            window.setTimeout(() => setCopied(false), 2500);
-          } catch {
-            setCopied(false);
-          }
-        }}
-      >
-        {label}
-      </button>
-      <span role="status" className="muted">
-        {copied ? t("common.copied") : ""}
-      </span>
-    </>
-  );
-}
-
-export function StatusBadge({ status, tone }: { status: string; tone?: "ok" | "warn" | "bad" | "info" }) {
-  return <span className={`status status--${tone ?? "info"}`}>{status}</span>;
-}
-
-export function ProgressBar({ value, label }: { value: number; label: string }) {
-  const v = Math.max(0, Math.min(100, Math.round(value)));
-  return (
-    <div className="progress">
-      <div className="progress__label">
-        <span>{label}</span> <span>{v}%</span>
-      </div>
-      <div className="progress__track" role="progressbar" aria-label={label} aria-valuemin={0} aria-valuemax={100} aria-valuenow={v}>
-        <div className="progress__fill" style={{ width: `${v}%` }} />
-      </div>
-    </div>
-  );
+/**
+ * For react-hook-form forms: put the server's field errors (`details[].field`,
+ * e.g. `body.username`) on the form's fields, next to them, and focus the
+ * first; returns the message for the form when no field claims the error.
+ */
+export function useServerErrors<T extends FieldValues>(error: unknown, setError: UseFormSetError<T>, fields: readonly Path<T>[]) {
+  const { field, formError } = useFormErrors(error, fields);
+  useEffect(() => {
+    let focus = true;
+    for (const f of fields) {
+      const message = field(f);
+      if (!message) continue;
+      setError(f, { type: "server", message }, { shouldFocus: focus });
+      focus = false;
+    }
+    // Only a new error sets the fields again (the text of an unchanged error is the same).
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [error]);
+  return formError;
 }

@@ -3,7 +3,8 @@ import { useTranslation } from "react-i18next";
 import { useAuditLog, type AuditAction, type AuditEvent } from "../../api/admin";
 import { Page } from "../../components/Page";
 import { Pagination } from "../../components/Pagination";
-import { QueryView, SelectField } from "../../components/forms";
+import { QueryView } from "../../components/QueryView";
+import { SelectField } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 const PAGE_SIZE = 50;

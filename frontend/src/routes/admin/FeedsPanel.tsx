@@ -5,8 +5,8 @@ import { useUserNames } from "../../api/admin";
 import { fieldErrors } from "../../api/errors";
 import { idempotencyKey } from "../../api/client";
 import { useCreateFeed, useDeleteFeed, useFeeds, useRefreshFeed, type Feed, type FeedCreate, type OwnerType } from "../../api/sessions";
-import { ErrorAlert, QueryView, SelectField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { SelectField, TextField, useFormErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 const OWNER_TYPES: readonly OwnerType[] = ["cohort", "group", "person"];

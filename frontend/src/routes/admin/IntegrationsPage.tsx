@@ -4,8 +4,9 @@ import { useClients, useCreateClient, useRevokeClient, useRotateSecret, useScope
 import { useCreateExclusion, useDeleteExclusion, useExclusions } from "../../api/matching";
 import { useCreateWebhook, useReplayDelivery, useToggleWebhook, useWebhookDeliveries, useWebhooks, type WebhookEndpoint } from "../../api/sessions";
 import { Page } from "../../components/Page";
-import { CheckboxGroup, CopyButton, ErrorAlert, QueryView, TextAreaField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { CheckboxGroup, TextAreaField, TextField, useFormErrors } from "../../components/forms";
+import { CopyButton } from "../../components/CopyButton";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { useFormat } from "../../lib/useFormat";
 import { FeedsPanel } from "./FeedsPanel";
 import { OutboxPanel } from "./OutboxPanel";

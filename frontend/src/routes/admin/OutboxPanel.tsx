@@ -1,6 +1,6 @@
 import { useTranslation } from "react-i18next";
 import { OUTBOX_SERVICES, useDeadMessages, useOutboxStats, useReplayMessage, type OutboxService } from "../../api/outbox";
-import { ErrorAlert, QueryView } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { useFormat } from "../../lib/useFormat";
 
 /** Events waiting to reach another service, and the ones it refused for good (replayable once the cause is fixed). */

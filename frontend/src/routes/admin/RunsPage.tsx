@@ -5,8 +5,9 @@ import { useUserNames } from "../../api/admin";
 import { matchingKeys, useRun, useRunAction, useRuns, useStartRun, useTopicNames, useTopics, type Run } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ScoreBars } from "../../components/ScoreBars";
-import { ErrorAlert, ProgressBar, QueryView, SelectField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { ProgressBar } from "../../components/ProgressBar";
+import { SelectField, TextField, useFormErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 export default function RunsPage() {

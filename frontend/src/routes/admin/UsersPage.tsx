@@ -4,8 +4,8 @@ import { useImportUsers, useSetRoles, useUsers, type Role } from "../../api/admi
 import { ROLES } from "../../api/types";
 import { Page } from "../../components/Page";
 import { Pagination } from "../../components/Pagination";
-import { CheckboxGroup, ErrorAlert, QueryView, SelectField } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { CheckboxGroup, SelectField, TextField } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
 
 const PAGE_SIZE = 25;
 

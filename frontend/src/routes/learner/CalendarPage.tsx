@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useFeedUrl, useMyAgenda, type AgendaEntry } from "../../api/sessions";
 import { Page } from "../../components/Page";
-import { CopyButton, QueryView } from "../../components/forms";
+import { CopyButton } from "../../components/CopyButton";
+import { QueryView } from "../../components/QueryView";
 import { useFormat } from "../../lib/useFormat";
 
 const DAY = 86_400_000;

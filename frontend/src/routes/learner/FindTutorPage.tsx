@@ -14,7 +14,8 @@ import {
 import { isApiError } from "../../api/errors";
 import { Page } from "../../components/Page";
 import { ScoreBars } from "../../components/ScoreBars";
-import { ErrorAlert, QueryView, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { SelectField, TextAreaField, useFormErrors } from "../../components/forms";
 import { Spinner } from "../../components/Loader";
 import { PersonName } from "../../components/PersonName";
 import { useFormat } from "../../lib/useFormat";

@@ -1,15 +1,17 @@
-import { useState, type FormEvent } from "react";
+import { useMemo, useState } from "react";
 import { useNavigate } from "react-router";
 import { useTranslation } from "react-i18next";
-import { FORMATS, useLearnerProfile, useSaveLearnerProfile, useTopics, type Format, type LearnerProfile, type WantedTopic } from "../../api/matching";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
+import { FORMATS, SPOKEN_LANGUAGES, useLearnerProfile, useSaveLearnerProfile, useTopics, type LearnerProfile } from "../../api/matching";
 import { isApiError } from "../../api/errors";
 import { useAuth } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
-import { CheckboxGroup, ErrorAlert, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { CheckboxGroup, FieldFrame, SelectField, TextAreaField, TextField, useServerErrors } from "../../components/forms";
+import { ErrorAlert } from "../../components/QueryView";
 import { Spinner } from "../../components/Loader";
-
-export const LANGUAGES = ["fr", "en", "ar", "es", "de"] as const;
+import { StageOptions } from "../../components/StageOptions";
 
 /** Onboarding and later edits of the learner's matching profile. */
 export default function LearnerProfilePage() {
@@ -25,132 +27,150 @@ export default function LearnerProfilePage() {
   );
 }
 
+function profileSchema(required: string) {
+  return z.object({
+    stage: z.string().min(1, required),
+    cohort: z.string().trim().max(40),
+    formats: z.array(z.enum(FORMATS)),
+    languages: z.array(z.string()),
+    goal: z.string().trim(),
+    topics: z.array(z.object({ topic_id: z.number(), priority: z.number().int().min(1).max(5) })),
+  });
+}
+type ProfileValues = z.infer<ReturnType<typeof profileSchema>>;
+const FIELDS = ["stage", "cohort", "formats", "languages", "goal", "topics"] as const;
+
 function ProfileForm({ existing }: { existing?: LearnerProfile }) {
   const { t } = useTranslation();
   const { user } = useAuth();
   const navigate = useNavigate();
   const topics = useTopics();
   const save = useSaveLearnerProfile();
-  const [stage, setStage] = useState(String(existing?.stage ?? ""));
-  const [cohort, setCohort] = useState(existing?.cohort ?? "");
-  const [formats, setFormats] = useState<Format[]>(existing?.formats ?? []);
-  const [languages, setLanguages] = useState<string[]>(existing?.languages ?? ["fr"]);
-  const [goal, setGoal] = useState(existing?.goal ?? "");
-  const [wanted, setWanted] = useState<WantedTopic[]>(existing?.topics ?? []);
+  const schema = useMemo(() => profileSchema(t("errors.fields.missing")), [t]);
+  const { register, control, handleSubmit, setError, formState } = useForm<ProfileValues>({
+    resolver: zodResolver(schema),
+    defaultValues: {
+      stage: String(existing?.stage ?? ""),
+      cohort: existing?.cohort ?? "",
+      formats: existing?.formats ?? [],
+      languages: existing?.languages ?? ["fr"],
+      goal: existing?.goal ?? "",
+      topics: existing?.topics ?? [],
+    },
+  });
+  const formError = useServerErrors(save.error, setError, FIELDS);
+  const errors = formState.errors;
   const [addTopic, setAddTopic] = useState("");
-  const [stageMissing, setStageMissing] = useState(false);
-  const errors = useFormErrors(save.error, ["stage", "cohort", "formats", "languages", "goal", "topics", "display_name"]);
   const topicName = (id: number) => topics.data?.find((tp) => tp.id === id)?.name ?? `#${id}`;
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!stage) {
-      setStageMissing(true);
-      return;
-    }
+  const submit = handleSubmit((v) =>
     save.mutate(
       {
         display_name: user?.full_name || user?.username || "",
-        stage: Number(stage),
-        cohort: cohort.trim() || null,
-        formats,
-        languages,
-        goal: goal.trim() || null,
-        topics: wanted,
+        stage: Number(v.stage),
+        cohort: v.cohort || null,
+        formats: v.formats,
+        languages: v.languages,
+        goal: v.goal || null,
+        topics: v.topics,
       },
       { onSuccess: () => navigate("/learner/find") },
-    );
-  };
+    ),
+  );
 
   return (
-    <form className="form form--wide" onSubmit={submit} noValidate>
-      <ErrorAlert error={errors.formError ? save.error : undefined} />
-      <SelectField
-        label={t("onboarding.stage")}
-        name="stage"
-        value={stage}
-        onChange={(e) => {
-          setStage(e.target.value);
-          setStageMissing(false);
-        }}
-        error={errors.field("stage") ?? (stageMissing ? t("errors.fields.missing") : undefined)}
-      >
+    <form className="form form--wide" onSubmit={(e) => void submit(e)} noValidate>
+      <ErrorAlert error={formError ? save.error : undefined} />
+      <SelectField label={t("onboarding.stage")} {...register("stage")} error={errors.stage?.message}>
         <option value="">{t("onboarding.chooseStage")}</option>
-        {Array.from({ length: 12 }, (_, i) => i + 1).map((s) => (
-          <option key={s} value={s}>
-            {s <= 6 ? t("onboarding.year", { n: s }) : t("onboarding.resident", { n: s - 6 })}
-          </option>
-        ))}
+        <StageOptions />
       </SelectField>
-      <TextField label={t("onboarding.cohort")} hint={t("onboarding.cohortHint")} name="cohort" value={cohort} maxLength={40} onChange={(e) => setCohort(e.target.value)} error={errors.field("cohort")} />
+      <TextField label={t("onboarding.cohort")} hint={t("onboarding.cohortHint")} maxLength={40} {...register("cohort")} error={errors.cohort?.message} />
 
-      <fieldset className="checks" aria-describedby="topics-hint">
-        <legend className="field__label">{t("onboarding.topics")}</legend>
-        <p className="field__hint" id="topics-hint">
-          {t("onboarding.topicsHint")}
-        </p>
-        <ul className="list">
-          {wanted.map((w) => (
-            <li key={w.topic_id} className="card card--row">
-              <span>{topicName(w.topic_id)}</span>
-              <span className="row">
-                <label className="inline-field">
-                  <span>{t("onboarding.priority")}</span>
-                  <select
-                    value={w.priority}
-                    aria-label={t("onboarding.priorityFor", { topic: topicName(w.topic_id) })}
-                    onChange={(e) =>
-                      setWanted((list) => list.map((x) => (x.topic_id === w.topic_id ? { ...x, priority: Number(e.target.value) } : x)))
-                    }
+      <Controller
+        control={control}
+        name="topics"
+        render={({ field: { value: wanted, onChange: setWanted } }) => (
+          <FieldFrame label={t("onboarding.topics")} hint={t("onboarding.topicsHint")} error={errors.topics?.message} group="checks">
+            {() => (
+              <>
+                <ul className="list">
+                  {wanted.map((w) => (
+                    <li key={w.topic_id} className="card card--row">
+                      <span>{topicName(w.topic_id)}</span>
+                      <span className="row">
+                        <label className="inline-field">
+                          <span>{t("onboarding.priority")}</span>
+                          <select
+                            value={w.priority}
+                            aria-label={t("onboarding.priorityFor", { topic: topicName(w.topic_id) })}
+                            onChange={(e) =>
+                              setWanted(wanted.map((x) => (x.topic_id === w.topic_id ? { ...x, priority: Number(e.target.value) } : x)))
+                            }
+                          >
+                            {[1, 2, 3, 4, 5].map((p) => (
+                              <option key={p} value={p}>
+                                {p}
+                              </option>
+                            ))}
+                          </select>
+                        </label>
+                        <button
+                          type="button"
+                          className="button button--secondary button--small"
+                          onClick={() => setWanted(wanted.filter((x) => x.topic_id !== w.topic_id))}
+                        >
+                          {t("actions.remove")}
+                          <span className="visually-hidden"> {topicName(w.topic_id)}</span>
+                        </button>
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+                <div className="row">
+                  <SelectField label={t("onboarding.addTopic")} name="add-topic" value={addTopic} onChange={(e) => setAddTopic(e.target.value)}>
+                    <option value="">—</option>
+                    {(topics.data ?? [])
+                      .filter((tp) => !tp.retired_at && !wanted.some((w) => w.topic_id === tp.id))
+                      .map((tp) => (
+                        <option key={tp.id} value={tp.id}>
+                          {tp.path || tp.name}
+                        </option>
+                      ))}
+                  </SelectField>
+                  <button
+                    type="button"
+                    className="button button--secondary"
+                    disabled={!addTopic}
+                    onClick={() => {
+                      setWanted([...wanted, { topic_id: Number(addTopic), priority: 3 }]);
+                      setAddTopic("");
+                    }}
                   >
-                    {[1, 2, 3, 4, 5].map((p) => (
-                      <option key={p} value={p}>
-                        {p}
-                      </option>
-                    ))}
-                  </select>
-                </label>
-                <button
-                  type="button"
-                  className="button button--secondary button--small"
-                  onClick={() => setWanted((list) => list.filter((x) => x.topic_id !== w.topic_id))}
-                >
-                  {t("actions.remove")}
-                  <span className="visually-hidden"> {topicName(w.topic_id)}</span>
-                </button>
-              </span>
-            </li>
-          ))}
-        </ul>
-        <div className="row">
-          <SelectField label={t("onboarding.addTopic")} name="add-topic" value={addTopic} onChange={(e) => setAddTopic(e.target.value)}>
-            <option value="">—</option>
-            {(topics.data ?? [])
-              .filter((tp) => !tp.retired_at && !wanted.some((w) => w.topic_id === tp.id))
-              .map((tp) => (
-                <option key={tp.id} value={tp.id}>
-                  {tp.path || tp.name}
-                </option>
-              ))}
-          </SelectField>
-          <button
-            type="button"
-            className="button button--secondary"
-            disabled={!addTopic}
-            onClick={() => {
-              setWanted((list) => [...list, { topic_id: Number(addTopic), priority: 3 }]);
-              setAddTopic("");
-            }}
-          >
-            {t("actions.add")}
-          </button>
-        </div>
-        {errors.field("topics") ? <p className="field__error">{errors.field("topics")}</p> : null}
-      </fieldset>
+                    {t("actions.add")}
+                  </button>
+                </div>
+              </>
+            )}
+          </FieldFrame>
+        )}
+      />
 
-      <CheckboxGroup legend={t("onboarding.formats")} options={FORMATS} value={formats} onChange={setFormats} label={(f) => t(`format.${f}`)} error={errors.field("formats")} />
-      <CheckboxGroup legend={t("onboarding.languages")} options={LANGUAGES} value={languages} onChange={setLanguages} label={(l) => t(`languages.${l}`)} error={errors.field("languages")} />
-      <TextAreaField label={t("onboarding.goal")} hint={t("onboarding.goalHint")} name="goal" value={goal} onChange={(e) => setGoal(e.target.value)} error={errors.field("goal")} />
+      <Controller
+        control={control}
+        name="formats"
+        render={({ field }) => (
+          <CheckboxGroup legend={t("onboarding.formats")} options={FORMATS} value={field.value} onChange={field.onChange} label={(f) => t(`format.${f}`)} error={errors.formats?.message} />
+        )}
+      />
+      <Controller
+        control={control}
+        name="languages"
+        render={({ field }) => (
+          <CheckboxGroup legend={t("onboarding.languages")} options={SPOKEN_LANGUAGES} value={field.value} onChange={field.onChange} label={(l) => t(`languages.${l}`)} error={errors.languages?.message} />
+        )}
+      />
+      <TextAreaField label={t("onboarding.goal")} hint={t("onboarding.goalHint")} {...register("goal")} error={errors.goal?.message} />
       <button type="submit" className="button button--primary" disabled={save.isPending}>
         {t("onboarding.save")}
       </button>

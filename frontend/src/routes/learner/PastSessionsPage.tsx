@@ -2,7 +2,7 @@ import { Link } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useFeedbackSessions } from "../../api/feedback";
 import { Page } from "../../components/Page";
-import { QueryView } from "../../components/forms";
+import { QueryView } from "../../components/QueryView";
 import { useFormat } from "../../lib/useFormat";
 
 /** Completed sessions the learner attended: rate them, check in, flag. */

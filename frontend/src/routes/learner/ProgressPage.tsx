@@ -1,7 +1,7 @@
 import { useTranslation } from "react-i18next";
 import { useTrajectory } from "../../api/feedback";
 import { Page } from "../../components/Page";
-import { QueryView } from "../../components/forms";
+import { QueryView } from "../../components/QueryView";
 import { TrajectoryChart } from "../../components/TrajectoryChart";
 
 export default function ProgressPage() {

@@ -12,8 +12,8 @@ import {
   type RatingCriterion,
 } from "../../api/feedback";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView, ScaleField, TextAreaField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { ScaleField, TextAreaField, TextField, useFormErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 export default function SessionFeedbackPage() {

@@ -3,7 +3,8 @@ import { useTranslation } from "react-i18next";
 import { useLearnerProfile } from "../../api/matching";
 import { useBook, useCancelBooking, useMyBookings, useSessions, type Booking, type TeachingSession } from "../../api/sessions";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView, SelectField } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { SelectField } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 import { CheckInForm } from "./SessionFeedbackPage";
 

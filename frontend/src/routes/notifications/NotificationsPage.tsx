@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { useAcknowledge, useErratumContent } from "../../api/feedback";
 import { useMarkRead, useNotifications, type MergedNotification } from "../../api/notifications";
 import { Page } from "../../components/Page";
-import { ErrorAlert } from "../../components/forms";
+import { ErrorAlert } from "../../components/QueryView";
 import { Spinner } from "../../components/Loader";
 import { EmptyState } from "../../components/EmptyState";
 import { useFormat } from "../../lib/useFormat";

@@ -2,8 +2,8 @@ import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useApproval, useApprovals, useCreateApproval, useTopicNames, useTopics, useTransitionApproval, useTutors, type Approval, type ApprovalStatus } from "../../api/matching";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { SelectField, TextAreaField, TextField, useFormErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 export default function ApprovalsPage() {

@@ -3,7 +3,8 @@ import { useTranslation } from "react-i18next";
 import { useConfirmFlag, useDismissFlag, useErratum, useFlags, type Flag, type FlagStatus } from "../../api/feedback";
 import { useTopicNames } from "../../api/matching";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView, TextAreaField, useFormErrors } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { TextAreaField, useFormErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 /** Overdue first, then oldest first. */

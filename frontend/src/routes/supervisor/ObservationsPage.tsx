@@ -4,7 +4,8 @@ import { useCreateEndorsement, useCreateObservation, useFeedbackSessions } from 
 import { useFormat } from "../../lib/useFormat";
 import { useTopics, useTutors } from "../../api/matching";
 import { Page } from "../../components/Page";
-import { ErrorAlert, ScaleField, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
+import { ErrorAlert } from "../../components/QueryView";
+import { ScaleField, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
 
 const CRITERIA = ["preparation", "accuracy", "engagement", "safety"] as const;
 

@@ -4,8 +4,8 @@ import { fetchReportCsv, RATING_CRITERIA, useReport } from "../../api/feedback";
 import { saveAs } from "../../lib/download";
 import { ChangeChart } from "../../components/ChangeChart";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { TextField } from "../../components/forms";
 
 export default function ReportPage() {
   const { t } = useTranslation();

@@ -5,7 +5,7 @@ import { useAuth } from "../../auth/AuthContext";
 import { saveAs } from "../../lib/download";
 import { ChangeChart } from "../../components/ChangeChart";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { useFormat } from "../../lib/useFormat";
 
 export default function PortfolioPage() {

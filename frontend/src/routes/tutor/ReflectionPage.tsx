@@ -3,7 +3,8 @@ import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import { useCreateReflection } from "../../api/feedback";
 import { Page } from "../../components/Page";
-import { ErrorAlert, TextAreaField, useFormErrors } from "../../components/forms";
+import { ErrorAlert } from "../../components/QueryView";
+import { TextAreaField, useFormErrors } from "../../components/forms";
 
 export default function ReflectionPage() {
   const { t } = useTranslation();

@@ -2,7 +2,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useRequestAction, useRequests, useTopicNames, type MatchRequest } from "../../api/matching";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView, TextAreaField } from "../../components/forms";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { TextAreaField } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 import { PersonName } from "../../components/PersonName";
 

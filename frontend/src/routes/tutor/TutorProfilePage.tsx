@@ -1,13 +1,15 @@
-import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { isApiError } from "../../api/errors";
-import { FORMATS, useApprovals, useSaveTutorProfile, useTopics, useTutorProfile, type Format, type TutorProfile } from "../../api/matching";
+import { FORMATS, SPOKEN_LANGUAGES, useApprovals, useSaveTutorProfile, useTopics, useTutorProfile, type TutorProfile } from "../../api/matching";
 import { useAuth } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
-import { CheckboxGroup, ErrorAlert, SelectField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { CheckboxGroup, FieldFrame, SelectField, TextField, useServerErrors } from "../../components/forms";
+import { ErrorAlert } from "../../components/QueryView";
 import { Spinner } from "../../components/Loader";
-import { LANGUAGES } from "../learner/LearnerProfilePage";
+import { StageOptions } from "../../components/StageOptions";
 
 export default function TutorProfilePage() {
   const { t } = useTranslation();
@@ -22,75 +24,104 @@ export default function TutorProfilePage() {
   );
 }
 
+const tutorSchema = z.object({
+  stage: z.string(),
+  capacity: z.string(),
+  paused_until: z.string(),
+  formats: z.array(z.enum(FORMATS)),
+  languages: z.array(z.string()),
+  topics: z.array(z.number()),
+});
+type TutorValues = z.infer<typeof tutorSchema>;
+const FIELDS = ["stage", "capacity", "paused_until", "formats", "languages", "topics"] as const;
+
 function TutorForm({ existing }: { existing?: TutorProfile }) {
   const { t } = useTranslation();
   const { user } = useAuth();
   const topics = useTopics();
   const approvals = useApprovals("all", user ? String(user.id) : undefined);
   const save = useSaveTutorProfile();
-  const [stage, setStage] = useState(String(existing?.stage ?? ""));
-  const [capacity, setCapacity] = useState(String(existing?.capacity ?? 2));
-  const [paused, setPaused] = useState(existing?.paused_until ?? "");
-  const [formats, setFormats] = useState<Format[]>(existing?.formats ?? []);
-  const [languages, setLanguages] = useState<string[]>(existing?.languages ?? ["fr"]);
-  const [mine, setMine] = useState<number[]>(existing?.topics ?? []);
-  const errors = useFormErrors(save.error, ["stage", "capacity", "paused_until", "formats", "languages", "topics"]);
+  const { register, control, handleSubmit, setError, formState } = useForm<TutorValues>({
+    resolver: zodResolver(tutorSchema),
+    defaultValues: {
+      stage: String(existing?.stage ?? ""),
+      capacity: String(existing?.capacity ?? 2),
+      paused_until: existing?.paused_until ?? "",
+      formats: existing?.formats ?? [],
+      languages: existing?.languages ?? ["fr"],
+      topics: existing?.topics ?? [],
+    },
+  });
+  const formError = useServerErrors(save.error, setError, FIELDS);
+  const errors = formState.errors;
   const approvalOf = (topicId: number) =>
     approvals.data?.find((a) => a.topic_id === topicId && a.tutor_id === String(user?.id))?.status ?? null;
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const submit = handleSubmit((v) =>
     save.mutate({
       display_name: user?.full_name || user?.username || "",
-      stage: Number(stage),
-      capacity: Number(capacity),
-      paused_until: paused || null,
-      formats,
-      languages,
-      topics: mine,
-    });
-  };
+      stage: Number(v.stage),
+      capacity: Number(v.capacity),
+      paused_until: v.paused_until || null,
+      formats: v.formats,
+      languages: v.languages,
+      topics: v.topics,
+    }),
+  );
 
   return (
-    <form className="form form--wide" onSubmit={submit} noValidate>
-      <ErrorAlert error={errors.formError ? save.error : undefined} />
+    <form className="form form--wide" onSubmit={(e) => void submit(e)} noValidate>
+      <ErrorAlert error={formError ? save.error : undefined} />
       {save.isSuccess ? <p className="notice" role="status">{t("tutorProfile.saved")}</p> : null}
       {existing ? <p className="muted">{t("tutorProfile.active", { count: existing.active_pairings, capacity: existing.capacity })}</p> : null}
-      <SelectField label={t("onboarding.stage")} name="stage" value={stage} onChange={(e) => setStage(e.target.value)} error={errors.field("stage")}>
+      <SelectField label={t("onboarding.stage")} {...register("stage")} error={errors.stage?.message}>
         <option value="">{t("onboarding.chooseStage")}</option>
-        {Array.from({ length: 12 }, (_, i) => i + 1).map((s) => (
-          <option key={s} value={s}>
-            {s <= 6 ? t("onboarding.year", { n: s }) : t("onboarding.resident", { n: s - 6 })}
-          </option>
-        ))}
+        <StageOptions />
       </SelectField>
-      <TextField label={t("tutorProfile.capacity")} hint={t("tutorProfile.capacityHint")} type="number" min={1} max={50} name="capacity" value={capacity} onChange={(e) => setCapacity(e.target.value)} error={errors.field("capacity")} />
-      <TextField label={t("tutorProfile.pausedUntil")} hint={t("tutorProfile.pausedHint")} type="date" name="paused_until" value={paused} onChange={(e) => setPaused(e.target.value)} error={errors.field("paused_until")} />
-      <fieldset className="checks">
-        <legend className="field__label">{t("tutorProfile.topics")}</legend>
-        <p className="field__hint">{t("tutorProfile.topicsHint")}</p>
-        <ul className="plain">
-          {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => {
-            const status = approvalOf(tp.id);
-            return (
-              <li key={tp.id}>
-                <label className="check">
-                  <input type="checkbox" checked={mine.includes(tp.id)} onChange={(e) => setMine((m) => (e.target.checked ? [...m, tp.id] : m.filter((x) => x !== tp.id)))} />
-                  <span>{tp.path || tp.name}</span>
-                  {mine.includes(tp.id) ? (
-                    <span className={`status status--${status === "approved" ? "ok" : status ? "bad" : "warn"}`}>
-                      {status ? t(`approvalStatus.${status}`) : t("approvalStatus.awaiting")}
-                    </span>
-                  ) : null}
-                </label>
-              </li>
-            );
-          })}
-        </ul>
-        {errors.field("topics") ? <p className="field__error">{errors.field("topics")}</p> : null}
-      </fieldset>
-      <CheckboxGroup legend={t("onboarding.formats")} options={FORMATS} value={formats} onChange={setFormats} label={(f) => t(`format.${f}`)} error={errors.field("formats")} />
-      <CheckboxGroup legend={t("onboarding.languages")} options={LANGUAGES} value={languages} onChange={setLanguages} label={(l) => t(`languages.${l}`)} error={errors.field("languages")} />
+      <TextField label={t("tutorProfile.capacity")} hint={t("tutorProfile.capacityHint")} type="number" min={1} max={50} {...register("capacity")} error={errors.capacity?.message} />
+      <TextField label={t("tutorProfile.pausedUntil")} hint={t("tutorProfile.pausedHint")} type="date" {...register("paused_until")} error={errors.paused_until?.message} />
+      <Controller
+        control={control}
+        name="topics"
+        render={({ field: { value: mine, onChange: setMine } }) => (
+          <FieldFrame label={t("tutorProfile.topics")} hint={t("tutorProfile.topicsHint")} error={errors.topics?.message} group="checks">
+            {() => (
+              <ul className="plain">
+                {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => {
+                  const status = approvalOf(tp.id);
+                  return (
+                    <li key={tp.id}>
+                      <label className="check">
+                        <input type="checkbox" checked={mine.includes(tp.id)} onChange={(e) => setMine(e.target.checked ? [...mine, tp.id] : mine.filter((x) => x !== tp.id))} />
+                        <span>{tp.path || tp.name}</span>
+                        {mine.includes(tp.id) ? (
+                          <span className={`status status--${status === "approved" ? "ok" : status ? "bad" : "warn"}`}>
+                            {status ? t(`approvalStatus.${status}`) : t("approvalStatus.awaiting")}
+                          </span>
+                        ) : null}
+                      </label>
+                    </li>
+                  );
+                })}
+              </ul>
+            )}
+          </FieldFrame>
+        )}
+      />
+      <Controller
+        control={control}
+        name="formats"
+        render={({ field }) => (
+          <CheckboxGroup legend={t("onboarding.formats")} options={FORMATS} value={field.value} onChange={field.onChange} label={(f) => t(`format.${f}`)} error={errors.formats?.message} />
+        )}
+      />
+      <Controller
+        control={control}
+        name="languages"
+        render={({ field }) => (
+          <CheckboxGroup legend={t("onboarding.languages")} options={SPOKEN_LANGUAGES} value={field.value} onChange={field.onChange} label={(l) => t(`languages.${l}`)} error={errors.languages?.message} />
+        )}
+      />
       <button type="submit" className="button button--primary" disabled={save.isPending}>
         {t("onboarding.save")}
       </button>

@@ -15,8 +15,8 @@ import {
 } from "../../api/sessions";
 import { useAuth } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
-import { ErrorAlert, QueryView, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
-import { TextField } from "../../components/TextField";
+import { ErrorAlert, QueryView } from "../../components/QueryView";
+import { SelectField, TextAreaField, TextField, useFormErrors } from "../../components/forms";
 import { isoToWallTime, wallTimeToIso } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 
