@@ -13,15 +13,18 @@ HAS_FRONTEND := $(wildcard frontend/package.json)
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-python test-sqlite test-postgres test-cross test-fuzz test-frontend lint bench openapi clean
+.PHONY: help install run test test-python test-sqlite test-postgres test-cross test-fuzz test-frontend lint format lock bench openapi clean
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: $(PYPROJECTS) requirements-dev.txt requirements.lock
+# Everything from the hash-pinned lock (hash-checking mode, no resolution), then the five local packages editable
+# with --no-deps (their build backend comes from the lock too); `pip check` fails if a dependency is not in the lock.
+$(VENV)/.installed: $(PYPROJECTS) requirements/dev.lock
 	@test -x $(PY) || $(PYTHON_BIN) -m venv $(VENV)
-	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -c requirements.lock -r requirements-dev.txt $(addprefix -e ,$(PKGS))
+	$(PIP) install -q --require-hashes --no-deps -r requirements/dev.lock
+	PYTHONWARNINGS=ignore $(PIP) install -q --no-deps --no-build-isolation $(addprefix -e ,$(PKGS))
+	@$(PIP) check -q || { echo "install: a dependency is missing from requirements/*.lock: run 'make lock'"; exit 1; }
 	@touch $@
 
 frontend/node_modules/.installed: frontend/package.json frontend/package-lock.json
@@ -42,7 +45,7 @@ test: install ## Install and run every test (Python on SQLite and PostgreSQL, cr
 test-python: test-sqlite test-postgres ## Every service's own tests on both databases
 
 test-sqlite:
-	@set -e; for s in kit $(SERVICES); do echo "== $$s (SQLite)"; (cd services/$$s && NEARPEER_TEST_DB=sqlite ../../$(PY) -m pytest -q -p no:randomly); done
+	@set -e; for s in kit $(SERVICES); do echo "== $$s (SQLite)"; (cd services/$$s && NEARPEER_TEST_DB=sqlite ../../$(PY) -m pytest -q); done
 
 test-postgres:
 	@set -e; PGREQ=$${CI:-false}; $(PY) scripts/ensure_postgres.py || { if [ "$$PGREQ" = "true" ]; then echo "PostgreSQL is required under CI=true"; exit 1; else echo "PostgreSQL unreachable: skipping its run (outside CI only)"; exit 0; fi; }; \
@@ -61,9 +64,22 @@ test-fuzz: ## Schema fuzzing (schemathesis, seeded) through the real gateway, on
 test-frontend: frontend/dist/index.html ## Web app: Vitest, stale-client check, Playwright in Debian's chromium
 	cd frontend && npm test --silent && bash scripts/ensure-chromium.sh && npm run e2e --silent
 
-lint: install ## ruff and mypy, clean
-	$(VENV)/bin/ruff check services scripts tests bench
+PY_SRC := services scripts tests bench
+
+lint: install ## ruff check, ruff format --check, mypy, ESLint and tsc: all clean
+	$(VENV)/bin/ruff check $(PY_SRC)
+	$(VENV)/bin/ruff format --check $(PY_SRC)
 	$(VENV)/bin/mypy services/kit/kit services/gateway/gateway services/matching/matching services/sessions/sessions services/feedback/feedback
+	$(if $(HAS_FRONTEND),cd frontend && npm run lint --silent)
+
+format: install ## Rewrite the Python tree (ruff check --fix, ruff format), then list what is left to fix by hand
+	$(VENV)/bin/ruff check --fix --exit-zero --quiet $(PY_SRC)
+	$(VENV)/bin/ruff format $(PY_SRC)
+	$(VENV)/bin/ruff check $(PY_SRC)
+
+lock: ## Re-resolve requirements/{runtime,dev}.lock (hashes) from requirements/*.in; ARGS="--upgrade-package NAME"
+	@test -x $(VENV)/bin/pip-compile || { echo "lock: needs pip-tools in $(VENV): run 'make install' first"; exit 1; }
+	requirements/compile.sh $(ARGS)
 
 bench: install ## Run every benchmark; writes bench/results.json and bench/REPORT.md
 	@command -v wrk >/dev/null 2>&1 || { echo "bench: installing Debian package 'wrk' (the gateway hop's load generator)"; \
