@@ -3,10 +3,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import update
+from sqlmodel import Session, col
 
 from gateway.main import create_app
+from gateway.models import Client, User
+from kit.db import utcnow
 from kit.pytest_plugin import Auth
 from tests.conftest import make_settings
+from tests.factories import DEFAULT_PASSWORD, make_client, make_user
 from tests.upstream import echo_app, free_port, serve
 
 
@@ -117,3 +122,50 @@ def test_idempotent_calls_retry_once_on_a_dropped_connection(flaky_upstream: str
         assert client.get("/api/feedback/x").status_code == 200  # dropped, retried, answered
         response = client.post("/api/feedback/x", json={})  # not retried: the request may have been processed
         assert response.status_code == 502 and response.json()["code"] == "upstream_unavailable"
+
+
+def test_a_deactivated_account_is_refused_before_the_service_is_reached(gw: TestClient, db: Session) -> None:
+    user = make_user(db, username="leaver")
+    token = gw.post("/api/auth/login", json={"username": "leaver", "password": DEFAULT_PASSWORD}).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert gw.get("/api/matching/echo/x", headers=headers).status_code == 200
+    db.exec(update(User).where(col(User.id) == user.id).values(is_active=False))  # type: ignore[call-overload]
+    db.commit()
+    gw.app.state.account_states.forget(user.id)  # type: ignore[attr-defined]  # as another replica's change, once its cache lapsed
+    refused = gw.get("/api/matching/echo/x", headers=headers)
+    assert refused.status_code == 401 and refused.json()["code"] == "account_inactive"
+    assert "method" not in refused.json()  # the echo service did not answer
+
+
+def test_an_older_token_version_is_refused_before_proxying(gw: TestClient, db: Session, auth: Auth) -> None:
+    user = make_user(db, username="demoted", token_version=3)
+    old = gw.get("/api/matching/echo/x", headers=auth.user(user.id, ver=2))
+    assert old.status_code == 401 and old.json()["code"] == "token_revoked"
+    assert gw.get("/api/matching/echo/x", headers=auth.user(user.id, ver=3)).status_code == 200
+
+
+def test_a_revoked_clients_token_is_refused_before_proxying_and_on_gateway_routes(gw: TestClient, db: Session) -> None:
+    client = make_client(db, scopes=["users:read"], secret="k" * 43)
+    token = gw.post("/api/auth/token", data={"grant_type": "client_credentials"}, auth=(client.id, "k" * 43)).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    assert gw.get("/api/matching/echo/x", headers=headers).status_code == 200
+    db.exec(update(Client).where(col(Client.id) == client.id).values(revoked_at=utcnow()))  # type: ignore[call-overload]
+    db.commit()
+    gw.app.state.account_states.forget(client.id)  # type: ignore[attr-defined]
+    for response in (gw.get("/api/matching/echo/x", headers=headers), gw.get("/api/users/lookup", params={"ids": "a"}, headers=headers)):
+        assert response.status_code == 401 and response.json()["code"] == "token_revoked"
+
+
+def test_invalid_tokens_stop_at_the_gateway_and_anonymous_calls_go_through(gw: TestClient) -> None:
+    refused = gw.get("/api/matching/echo/x", headers={"Authorization": "Bearer not-a-token"})
+    assert refused.status_code == 401 and refused.json()["code"] == "invalid_token"
+    assert gw.get("/api/matching/echo/x").json()["method"] == "GET"  # the service decides about anonymous calls
+
+
+def test_proxied_answers_carry_the_security_headers(gw: TestClient) -> None:
+    response = gw.get("/api/matching/echo/x")
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert response.headers["x-frame-options"] == "DENY"
+    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["content-security-policy"].startswith("default-src 'none'")
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
