@@ -181,6 +181,23 @@ class CancelIn(SQLModel):
     reason: str | None = Field(default=None, max_length=2000)
 
 
+class ApprovalSuspendedIn(SQLModel):
+    """matching's event: a tutor's approval on a topic was suspended (docs/sessions.md, "Approval suspended")."""
+
+    tutor_id: str = Field(min_length=1, max_length=64)
+    topic_id: int
+    reason: str = Field(min_length=1, max_length=2000)
+    supervisor_id: str | None = Field(default=None, min_length=1, max_length=64)
+    suspended_at: AwareDatetime
+
+
+class ApprovalSuspendedResult(SQLModel):
+    cancelled_sessions: int
+    cancelled_bookings: int
+    tutor_removed_sessions: int
+    notified: int
+
+
 class AttendanceMark(SQLModel):
     learner_id: str = Field(min_length=1, max_length=64)
     attended: bool

@@ -20,6 +20,8 @@ from kit.outbox import enqueue
 from sessions import webhooks
 from sessions.clients import ApprovalChecker
 from sessions.models import (
+    ApprovalSuspendedIn,
+    ApprovalSuspendedResult,
     Booking,
     BookingIn,
     BookingPublic,
@@ -252,6 +254,61 @@ def cancel_session(*, session: Session, principal: Principal, session_id: int, r
     session.flush()
     _event(session, event="session.cancelled", item=item)
     return item
+
+
+def apply_approval_suspension(*, session: Session, data: ApprovalSuspendedIn) -> ApprovalSuspendedResult:
+    """Stop the tutor's future sessions on the topic: cancel those they teach alone, take them off co-taught ones.
+
+    Replays change nothing: a cancelled session is no longer live, and a removed tutor is no longer listed.
+    """
+    now = utcnow()
+    found = session.exec(
+        select(TeachingSession.id)
+        .join(SessionTutor, col(SessionTutor.session_id) == col(TeachingSession.id))
+        .where(
+            SessionTutor.user_id == data.tutor_id,
+            TeachingSession.topic_id == data.topic_id,
+            col(TeachingSession.state).in_(LIVE),
+            col(TeachingSession.starts_at) > now,
+        )
+        .order_by(col(TeachingSession.id))  # one lock order for concurrent deliveries
+    ).all()
+    result = ApprovalSuspendedResult(cancelled_sessions=0, cancelled_bookings=0, tutor_removed_sessions=0, notified=0)
+    why = f"The tutor's approval for this topic was suspended: {data.reason}"
+    for session_id in found:
+        assert session_id is not None
+        item = get_session(session=session, session_id=session_id, lock=True)
+        tutors = tutors_of(session=session, session_id=session_id)
+        suspended = next((t for t in tutors if t.user_id == data.tutor_id), None)
+        if suspended is None or item.state not in LIVE:  # changed since the look-up
+            continue
+        others = [t for t in tutors if t.user_id != data.tutor_id]
+        attendees = _bookings(session=session, session_id=session_id, statuses=(BookingStatus.booked, BookingStatus.waitlisted))
+        item.sequence += 1
+        item.updated_at = utcnow()
+        if others:
+            session.delete(suspended)
+            title = f"{item.topic_name}: {suspended.display_name} no longer teaches it"
+            body = f"{why}. It goes ahead with {', '.join(t.display_name for t in others)}."
+            kind, event = "session_tutor_removed", "session.changed"
+            result.tutor_removed_sessions += 1
+        else:
+            item.state, item.cancelled_reason, item.booked = SessionState.cancelled, why[:2000], 0
+            for booking in attendees:  # the seat counter and the rows stay equal: no seat is held any more
+                booking.status, booking.waitlist_seq, booking.updated_at = BookingStatus.cancelled, None, utcnow()
+                session.add(booking)
+            title, body = f"{item.topic_name} is cancelled", f"{why}."
+            kind, event = "session_cancelled", "session.cancelled"
+            result.cancelled_sessions += 1
+            result.cancelled_bookings += len(attendees)
+        session.add(item)
+        recipients = [b.learner_id for b in attendees] + [t.user_id for t in tutors] + [data.supervisor_id or ""]
+        for user_id in dict.fromkeys(r for r in recipients if r):
+            _notify(session, user_id=user_id, kind=kind, title=title, body=body, item=item)
+            result.notified += 1
+        session.flush()
+        _event(session, event=event, item=item)
+    return result
 
 
 def complete_session(*, session: Session, principal: Principal, session_id: int, data: CompleteIn) -> TeachingSession:

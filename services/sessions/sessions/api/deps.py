@@ -29,11 +29,13 @@ ApprovalCheckerDep = Annotated[ApprovalChecker, Depends(get_approval_checker)]
 TimetableWriter = Annotated[Principal, Depends(require(roles=("admin",), scopes=("timetable:write",)))]
 TimetableReader = Annotated[Principal, Depends(require(roles=("admin",), scopes=("timetable:read", "timetable:write")))]
 SessionsReader = Annotated[Principal, Depends(require(roles=("learner", "tutor", "supervisor", "admin"), scopes=("sessions:read",)))]
+EventsPublisher = Annotated[Principal, Depends(require(scopes=("sessions:events",)))]
 
 __all__ = [
     "AdminUser",
     "ApprovalCheckerDep",
     "CurrentPrincipal",
+    "EventsPublisher",
     "OptionalIdempotencyKey",
     "SessionDep",
     "SessionsReader",

@@ -6,6 +6,7 @@ from sessions.api.routes import (
     availability,
     bookings,
     calendar,
+    events,
     feeds,
     notifications,
     sessions,
@@ -22,6 +23,7 @@ ROUTERS: list[APIRouter] = [
     feeds.router,
     calendar.router,
     webhooks.router,
+    events.router,
     notifications.router,
     admin.router,
 ]
