@@ -186,8 +186,8 @@ class ApprovalSuspendedIn(SQLModel):
 
     tutor_id: str = Field(min_length=1, max_length=64)
     topic_id: int
-    reason: str = Field(min_length=1, max_length=2000)
-    supervisor_id: str | None = Field(default=None, min_length=1, max_length=64)
+    reason: str = Field(min_length=1, max_length=4000)  # matching appends the erratum id to its 2000-character reason
+    supervisor_id: str | None = Field(default=None, max_length=64)
     suspended_at: AwareDatetime
 
 
