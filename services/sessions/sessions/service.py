@@ -304,7 +304,7 @@ def apply_approval_suspension(*, session: Session, data: ApprovalSuspendedIn) ->
         session.add(item)
         recipients = [b.learner_id for b in attendees] + [t.user_id for t in tutors] + [data.supervisor_id or ""]
         for user_id in dict.fromkeys(r for r in recipients if r):
-            _notify(session, user_id=user_id, kind=kind, title=title, body=body, item=item)
+            _notify(session, user_id=user_id, kind=kind, title=title[:300], body=body, item=item)
             result.notified += 1
         session.flush()
         _event(session, event=event, item=item)
