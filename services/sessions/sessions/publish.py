@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import re
 import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -119,3 +120,25 @@ def render_calendar(*, session: Session, items: list[TeachingSession], name: str
 def etag_of(body: bytes) -> str:
     """A strong ETag of a rendered document."""
     return '"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+_ENTITY_TAG = re.compile(r'\s*(?:W/)?("[^"]*")\s*(?:,|$)')
+
+
+def none_match(if_none_match: str | None, etag: str) -> bool:
+    """Whether an If-None-Match header names `etag` (RFC 9110 13.1.2: `*`, or a list compared weakly, so `W/` is ignored).
+
+    An unparseable header matches nothing (the full answer is always safe).
+    """
+    if if_none_match is None:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    tags, position = [], 0
+    while position < len(if_none_match):
+        found = _ENTITY_TAG.match(if_none_match, position)
+        if found is None or found.end() == position:
+            return False
+        tags.append(found.group(1))
+        position = found.end()
+    return etag.removeprefix("W/") in tags

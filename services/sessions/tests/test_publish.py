@@ -37,3 +37,16 @@ def test_personal_feed_url_ics_etag_and_revocation(client: TestClient, people: P
     single = client.get(f"/api/sessions/sessions/{created['id']}.ics", headers=people.learner(new_id()))
     assert single.status_code == 200
     assert [str(e["UID"]) for e in Calendar.from_ical(single.content).walk("VEVENT")] == [created["uid"]]
+
+
+def test_personal_feed_answers_304_to_weak_and_listed_etags(client: TestClient, people: People) -> None:
+    create_session(client, people)
+    path = client.get("/api/sessions/calendar/feed-url", headers=people.tutor()).json()["url"].split("127.0.0.1:8000", 1)[1]
+    etag = client.get(path).headers["etag"]
+    # If-None-Match compares weakly (RFC 9110 13.1.2): a cache that weakened the tag still revalidates.
+    for header in (f"W/{etag}", f'"stale", W/{etag}', f'W/"stale",{etag}', "*"):
+        answer = client.get(path, headers={"If-None-Match": header})
+        assert answer.status_code == 304, header
+        assert answer.headers["etag"] == etag
+    for header in ('W/"stale"', '"stale", W/"older"', etag.strip('"'), f"{etag} junk"):
+        assert client.get(path, headers={"If-None-Match": header}).status_code == 200, header

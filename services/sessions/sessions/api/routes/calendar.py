@@ -32,6 +32,6 @@ def get_personal_calendar(token: str, request: Request, session: SessionDep, set
     )
     etag = publish.etag_of(body)
     headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
-    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+    if publish.none_match(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="text/calendar; charset=utf-8", headers=headers)
