@@ -231,7 +231,9 @@ def fetch(
     current = _parsed_or_fail(url)
     with httpx.Client(transport=transport, follow_redirects=False, trust_env=False) as client:
         for _ in range(policy.max_redirects + 1 if follow_redirects else 1):
-            response = _send_one(client, method, current, policy=policy, headers=headers, content=content, deadline=deadline)
+            response = _send_one(
+                client, method, current, policy=policy, headers=headers, content=content, deadline=deadline
+            )
             try:
                 location = response.headers.get("location")
                 if follow_redirects and response.status_code in REDIRECTS and location:
@@ -326,7 +328,9 @@ def _vet(url: httpx.URL, *, policy: FetchPolicy, timeout: float) -> list[IPAddre
             continue
         if any(entry.admits(host=host, port=port, address=address) for entry in policy.allow):
             continue
-        raise UrlRefused(f"the URL's host resolves to a non-public address ({kind}) that is not an allowed fetch target")
+        raise UrlRefused(
+            f"the URL's host resolves to a non-public address ({kind}) that is not an allowed fetch target"
+        )
     return addresses
 
 

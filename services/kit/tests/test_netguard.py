@@ -68,7 +68,12 @@ MALFORMED = [
     ("http://127.0.0.1%2f/", "not a valid host"),
 ]
 
-PUBLIC = ["http://93.184.216.34/feed.ics", "https://[2606:2800:220:1::]/x", "http://[::ffff:93.184.216.34]/", "http://8.8.8.8:8080/"]
+PUBLIC = [
+    "http://93.184.216.34/feed.ics",
+    "https://[2606:2800:220:1::]/x",
+    "http://[::ffff:93.184.216.34]/",
+    "http://8.8.8.8:8080/",
+]
 
 
 @pytest.mark.parametrize(("url", "kind"), INTERNAL)
@@ -95,7 +100,13 @@ def test_public_addresses_pass(url: str) -> None:
 
 def test_allow_loopback_admits_loopback_forms_only() -> None:
     policy = FetchPolicy(allow_loopback=True)
-    for url in ("http://127.0.0.1:9/", "http://[::1]/", "http://2130706433/", "http://[::ffff:127.0.0.1]/", "http://localhost/"):
+    for url in (
+        "http://127.0.0.1:9/",
+        "http://[::1]/",
+        "http://2130706433/",
+        "http://[::ffff:127.0.0.1]/",
+        "http://localhost/",
+    ):
         check_url(url, policy=policy)
     for url in ("http://0.0.0.0/", "http://169.254.169.254/", "http://10.0.0.1/", "http://[fd00::1]/"):
         with pytest.raises(UrlRefused):
@@ -104,10 +115,26 @@ def test_allow_loopback_admits_loopback_forms_only() -> None:
 
 def test_allow_list_entries_networks_exact_addresses_and_host_names(monkeypatch: pytest.MonkeyPatch) -> None:
     fake_dns(monkeypatch, {"feeds.intranet": ["10.20.0.5"], "other.intranet": ["10.20.0.6"]})
-    policy = FetchPolicy(allow=netguard.parse_allow_list(["10.1.0.0/16", "127.0.0.1:8080", "[fd00::7]", "Feeds.Intranet.:8443"]))
-    for url in ("http://10.1.2.3/", "http://[::ffff:10.1.2.3]/", "http://127.0.0.1:8080/x", "http://2130706433:8080/", "http://[fd00::7]:99/", "https://feeds.intranet:8443/y.ics"):
+    policy = FetchPolicy(
+        allow=netguard.parse_allow_list(["10.1.0.0/16", "127.0.0.1:8080", "[fd00::7]", "Feeds.Intranet.:8443"])
+    )
+    for url in (
+        "http://10.1.2.3/",
+        "http://[::ffff:10.1.2.3]/",
+        "http://127.0.0.1:8080/x",
+        "http://2130706433:8080/",
+        "http://[fd00::7]:99/",
+        "https://feeds.intranet:8443/y.ics",
+    ):
         check_url(url, policy=policy)
-    for url in ("http://10.2.0.1/", "http://127.0.0.1:8081/", "http://127.0.0.1/", "http://[fd00::8]/", "https://feeds.intranet/", "https://other.intranet:8443/"):
+    for url in (
+        "http://10.2.0.1/",
+        "http://127.0.0.1:8081/",
+        "http://127.0.0.1/",
+        "http://[fd00::8]/",
+        "https://feeds.intranet/",
+        "https://other.intranet:8443/",
+    ):
         with pytest.raises(UrlRefused):
             check_url(url, policy=policy)
     for bad in ("", "not a host!", "10.0.0.1:0", "10.0.0.1:99999", "[::1", "10.0.0.0/33"):
@@ -148,7 +175,14 @@ class Server:
 
             def _answer(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
-                owner.requests.append({"method": self.command, "path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)})
+                owner.requests.append(
+                    {
+                        "method": self.command,
+                        "path": self.path,
+                        "headers": dict(self.headers),
+                        "body": self.rfile.read(length),
+                    }
+                )
                 status, headers, body = owner.routes.get(self.path, (404, {}, b"no such path"))
                 self.send_response(status)
                 for name, value in headers.items():
@@ -190,8 +224,10 @@ def exact(server: Server, **overrides: Any) -> FetchPolicy:
     return FetchPolicy(allow=(parse_allow_entry(f"127.0.0.1:{server.port}"),), **({"timeout": 5.0} | overrides))
 
 
-def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]] | Callable[[str], list[str] | None]) -> list[str]:
-    """Replace the OS resolver for some names (others, IP literals included, go to the real one); returns the lookups."""
+def fake_dns(
+    monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]] | Callable[[str], list[str] | None]
+) -> list[str]:
+    """Replace the OS resolver for some names (others, IP literals included, go to the real one); returns lookups."""
     real = socket.getaddrinfo
     lookups: list[str] = []
 
@@ -202,7 +238,9 @@ def fake_dns(monkeypatch: pytest.MonkeyPatch, answers: dict[str, list[str]] | Ca
         lookups.append(str(host))
         if not found:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-        return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, int(port))) for a in found]
+        return [
+            (socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, int(port))) for a in found
+        ]
 
     monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
     return lookups
@@ -215,14 +253,22 @@ def test_an_allowed_target_is_fetched_with_its_host_header(allowed: Server) -> N
     assert allowed.requests[0]["headers"]["Host"] == f"127.0.0.1:{allowed.port}"
 
 
-def test_a_redirect_chain_from_an_allowed_server_to_a_refused_target_never_reaches_it(allowed: Server, internal: Server) -> None:
+def test_a_redirect_chain_from_an_allowed_server_to_a_refused_target_never_reaches_it(
+    allowed: Server, internal: Server
+) -> None:
     allowed.routes["/a"] = (302, {"Location": "/b"}, b"")
     allowed.routes["/b"] = (301, {"Location": f"http://127.0.0.1:{internal.port}/secret"}, b"")
     with pytest.raises(FetchFailed):
         fetch("GET", allowed.url + "/a", policy=exact(allowed), follow_redirects=True)
     assert [r["path"] for r in allowed.requests] == ["/a", "/b"]
     assert internal.requests == []
-    for target in ("http://169.254.169.254/latest/meta-data/", f"http://[::ffff:127.0.0.1]:{internal.port}/secret", f"http://2130706433:{internal.port}/secret", f"http://user@127.0.0.1:{allowed.port}/ok", "file:///etc/passwd"):
+    for target in (
+        "http://169.254.169.254/latest/meta-data/",
+        f"http://[::ffff:127.0.0.1]:{internal.port}/secret",
+        f"http://2130706433:{internal.port}/secret",
+        f"http://user@127.0.0.1:{allowed.port}/ok",
+        "file:///etc/passwd",
+    ):
         allowed.routes["/c"] = (307, {"Location": target}, b"")
         with pytest.raises(FetchFailed):
             fetch("GET", allowed.url + "/c", policy=exact(allowed), follow_redirects=True)
@@ -280,7 +326,15 @@ def test_a_connection_that_lands_on_another_peer_is_refused(internal: Server) ->
     policy = FetchPolicy(allow=(parse_allow_entry("127.0.0.2"),), timeout=5)
     with pytest.raises(FetchFailed):
         fetch("GET", f"http://127.0.0.2:{internal.port}/secret", policy=policy, transport=Elsewhere())
-    assert fetch("GET", f"http://127.0.0.1:{internal.port}/secret", policy=FetchPolicy(allow_loopback=True), transport=Elsewhere()).status_code == 200
+    assert (
+        fetch(
+            "GET",
+            f"http://127.0.0.1:{internal.port}/secret",
+            policy=FetchPolicy(allow_loopback=True),
+            transport=Elsewhere(),
+        ).status_code
+        == 200
+    )
 
 
 def test_refused_closed_port_and_timeout_give_one_message(allowed: Server) -> None:
@@ -294,7 +348,12 @@ def test_refused_closed_port_and_timeout_give_one_message(allowed: Server) -> No
     try:
         policy = FetchPolicy(allow_loopback=True, timeout=0.5)
         messages = set()
-        for url in (f"http://127.0.0.1:{closed_port}/", f"http://127.0.0.1:{silent.getsockname()[1]}/", "http://10.0.0.1/", "http://nowhere.invalid/"):
+        for url in (
+            f"http://127.0.0.1:{closed_port}/",
+            f"http://127.0.0.1:{silent.getsockname()[1]}/",
+            "http://10.0.0.1/",
+            "http://nowhere.invalid/",
+        ):
             with pytest.raises(FetchFailed) as caught:
                 fetch("GET", url, policy=policy)
             messages.add(str(caught.value))
@@ -312,7 +371,9 @@ def test_bodies_are_bounded_and_never_read_from_failed_answers(allowed: Server) 
     assert (failed.status_code, failed.body) == (500, b"")
 
 
-def test_https_keeps_the_host_name_for_sni_and_certificate_checks(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+def test_https_keeps_the_host_name_for_sni_and_certificate_checks(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
     """Connecting to the vetted address must not break TLS: SNI and the certificate check use the URL's name."""
     import datetime
     import ssl
@@ -326,14 +387,21 @@ def test_https_keeps_the_host_name_for_sni_and_certificate_checks(monkeypatch: p
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "feeds.test")])
     now = datetime.datetime.now(datetime.UTC)
     cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key()).serial_number(1)
-        .not_valid_before(now - datetime.timedelta(days=1)).not_valid_after(now + datetime.timedelta(days=1))
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(1)
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
         .add_extension(x509.SubjectAlternativeName([x509.DNSName("feeds.test")]), critical=False)
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
         .sign(key, hashes.SHA256())
     )
     (tmp_path / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (tmp_path / "key.pem").write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (tmp_path / "key.pem").write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     server = Server()
     server.routes["/feed.ics"] = (200, {}, b"BEGIN:VCALENDAR")
     served = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
@@ -345,11 +413,21 @@ def test_https_keeps_the_host_name_for_sni_and_certificate_checks(monkeypatch: p
     fake_dns(monkeypatch, {"feeds.test": ["127.0.0.1"], "other.test": ["127.0.0.1"]})
     policy = FetchPolicy(allow_loopback=True, timeout=5)
     try:
-        got = fetch("GET", f"https://feeds.test:{server.port}/feed.ics", policy=policy, transport=httpx.HTTPTransport(verify=trusted))
+        got = fetch(
+            "GET",
+            f"https://feeds.test:{server.port}/feed.ics",
+            policy=policy,
+            transport=httpx.HTTPTransport(verify=trusted),
+        )
         assert (got.status_code, got.body) == (200, b"BEGIN:VCALENDAR")
         assert names == ["feeds.test"]
         assert server.requests[0]["headers"]["Host"] == f"feeds.test:{server.port}"
         with pytest.raises(FetchFailed):  # the certificate is checked against the URL's name, not the address
-            fetch("GET", f"https://other.test:{server.port}/feed.ics", policy=policy, transport=httpx.HTTPTransport(verify=trusted))
+            fetch(
+                "GET",
+                f"https://other.test:{server.port}/feed.ics",
+                policy=policy,
+                transport=httpx.HTTPTransport(verify=trusted),
+            )
     finally:
         server.close()

@@ -139,7 +139,9 @@ _COMPONENT = re.compile(rb"(?im)^[ \t]*BEGIN:V[A-Z]+")
 
 def feed_fetch_policy(settings: Settings) -> netguard.FetchPolicy:
     """Where feeds may be fetched from, and the time and size bounds of one fetch."""
-    return settings.fetch_policy(timeout=settings.feed_fetch_timeout_seconds, max_bytes=settings.feed_max_bytes, follow_redirects=True)
+    return settings.fetch_policy(
+        timeout=settings.feed_fetch_timeout_seconds, max_bytes=settings.feed_max_bytes, follow_redirects=True
+    )
 
 
 def looks_like_icalendar(data: bytes) -> bool:
@@ -164,13 +166,15 @@ def refresh_feed(
     if feed.last_modified:
         headers["If-Modified-Since"] = feed.last_modified
     try:
+        policy = feed_fetch_policy(settings)
         response = netguard.fetch(
-            "GET", feed.url, policy=feed_fetch_policy(settings), headers=headers, follow_redirects=True, transport=transport
+            "GET", feed.url, policy=policy, headers=headers, follow_redirects=True, transport=transport
         )
     except netguard.FetchFailed:
         return _record_error(engine=engine, feed_id=feed_id, line=None, reason=DOWNLOAD_FAILED)
     except netguard.ResponseTooLarge:
-        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"the feed is larger than {settings.feed_max_bytes} bytes")
+        too_large = f"the feed is larger than {settings.feed_max_bytes} bytes"
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=too_large)
     if response.status_code == 304:
         with Session(engine, expire_on_commit=False) as session:
             fresh = get_feed(session=session, feed_id=feed_id)
@@ -179,11 +183,16 @@ def refresh_feed(
             session.commit()
             return fresh
     if response.status_code != 200:
-        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=f"the server answered HTTP {response.status_code}")
+        answered = f"the server answered HTTP {response.status_code}"
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=answered)
     if not looks_like_icalendar(response.body):
-        return _record_error(engine=engine, feed_id=feed_id, line=None, reason="the response is not an iCalendar feed (its content is not shown)")
+        not_ics = "the response is not an iCalendar feed (its content is not shown)"
+        return _record_error(engine=engine, feed_id=feed_id, line=None, reason=not_ics)
     etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
-    return import_bytes(engine=engine, feed_id=feed_id, data=response.body, settings=settings, etag=etag, last_modified=modified, window=window)
+    data = response.body
+    return import_bytes(
+        engine=engine, feed_id=feed_id, data=data, settings=settings, etag=etag, last_modified=modified, window=window
+    )
 
 
 def refresh_due_feeds(*, engine: Engine, settings: Settings) -> int:

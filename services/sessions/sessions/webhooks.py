@@ -172,7 +172,8 @@ class WebhookRelay:
         }
         try:
             response = netguard.fetch(
-                "POST", url, policy=self.policy, headers=headers, content=payload.encode(), read_body=False, transport=self.transport
+                "POST", url, policy=self.policy, headers=headers, content=payload.encode(), read_body=False,
+                transport=self.transport,
             )
         except (netguard.FetchFailed, netguard.ResponseTooLarge):
             return None, UNREACHABLE

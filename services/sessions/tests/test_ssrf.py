@@ -77,7 +77,9 @@ class Server:
 
             def _answer(self) -> None:
                 length = int(self.headers.get("content-length") or 0)
-                owner.requests.append({"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)})
+                owner.requests.append(
+                    {"path": self.path, "headers": dict(self.headers), "body": self.rfile.read(length)}
+                )
                 status, headers, body = owner.routes.get(self.path, (200, {}, SECRET))
                 self.send_response(status)
                 for name, value in headers.items():
@@ -118,11 +120,21 @@ def internal() -> Iterator[Server]:
 def guarded(app: FastAPI, allowed: Server) -> Iterator[Any]:
     """The production rules: no loopback, only `allowed` by an exact allow-list entry (its address and port)."""
     settings = app.state.settings
-    previous = settings.fetch_allow_loopback, settings.fetch_allow, settings.feed_fetch_timeout_seconds, settings.webhook_timeout_seconds
+    previous = (
+        settings.fetch_allow_loopback,
+        settings.fetch_allow,
+        settings.feed_fetch_timeout_seconds,
+        settings.webhook_timeout_seconds,
+    )
     settings.fetch_allow_loopback, settings.fetch_allow = False, [f"127.0.0.1:{allowed.port}"]
     settings.feed_fetch_timeout_seconds = settings.webhook_timeout_seconds = 2.0
     yield settings
-    settings.fetch_allow_loopback, settings.fetch_allow, settings.feed_fetch_timeout_seconds, settings.webhook_timeout_seconds = previous
+    (
+        settings.fetch_allow_loopback,
+        settings.fetch_allow,
+        settings.feed_fetch_timeout_seconds,
+        settings.webhook_timeout_seconds,
+    ) = previous
 
 
 def fake_dns(monkeypatch: pytest.MonkeyPatch, answer: Callable[[str], list[str] | None]) -> None:
@@ -153,7 +165,9 @@ def pending_deliveries_now(engine: Any) -> None:
 
 
 @pytest.mark.parametrize("path", [FEED, HOOKS])
-def test_registration_refuses_internal_targets_in_any_spelling(client: TestClient, people: People, guarded: Any, path: str) -> None:
+def test_registration_refuses_internal_targets_in_any_spelling(
+    client: TestClient, people: People, guarded: Any, path: str
+) -> None:
     """The table (one app per endpoint, to keep it quick; kit/tests/test_netguard.py has it parametrised per URL)."""
     for url in REFUSED_URLS:
         response = client.post(path, json=feed_body(url) if path == FEED else {"url": url}, headers=people.admin())
@@ -162,7 +176,9 @@ def test_registration_refuses_internal_targets_in_any_spelling(client: TestClien
     assert client.get(path, headers=people.admin()).json() == []
 
 
-def test_registration_accepts_public_and_allow_listed_targets(client: TestClient, people: People, guarded: Any, allowed: Server) -> None:
+def test_registration_accepts_public_and_allow_listed_targets(
+    client: TestClient, people: People, guarded: Any, allowed: Server
+) -> None:
     for url in ("https://93.184.216.34/feed.ics", allowed.url + "/feed.ics"):
         assert client.post(FEED, json=feed_body(url), headers=people.admin()).status_code == 201
         assert client.post(HOOKS, json={"url": url}, headers=people.admin()).status_code == 201
@@ -182,7 +198,11 @@ def test_feed_redirect_chain_to_an_internal_target_is_refused_and_not_echoed(
     assert broken["last_error"]["reason"] == DOWNLOAD_FAILED
     assert [r["path"] for r in allowed.requests] == ["/y1.ics", "/moved.ics"]
     assert internal.requests == []
-    for target in ("http://169.254.169.254/latest/meta-data/", f"http://[::ffff:127.0.0.1]:{internal.port}/", f"http://2130706433:{internal.port}/"):
+    for target in (
+        "http://169.254.169.254/latest/meta-data/",
+        f"http://[::ffff:127.0.0.1]:{internal.port}/",
+        f"http://2130706433:{internal.port}/",
+    ):
         allowed.routes["/moved.ics"] = (307, {"Location": target}, b"")
         assert refresh(client, people, feed["id"])["last_error"]["reason"] == DOWNLOAD_FAILED
     assert internal.requests == []
@@ -213,7 +233,12 @@ def test_feed_errors_never_quote_the_response_and_do_not_tell_refused_from_unrea
     guarded.feed_fetch_timeout_seconds = 0.5
     reasons = set()
     try:
-        for url in (f"http://127.0.0.1:{closed_port}/", f"http://127.0.0.1:{silent.getsockname()[1]}/", f"http://127.0.0.1:{allowed.port}/", "http://nowhere.invalid/"):
+        for url in (
+            f"http://127.0.0.1:{closed_port}/",
+            f"http://127.0.0.1:{silent.getsockname()[1]}/",
+            f"http://127.0.0.1:{allowed.port}/",
+            "http://nowhere.invalid/",
+        ):
             with Session(engine) as db:
                 row = db.get(TimetableFeed, feed["id"])
                 assert row is not None
@@ -247,7 +272,9 @@ def test_feed_dns_rebinding_fetches_from_the_checked_address_only(
             return ["127.0.0.2"] if len(lookups) <= 2 else ["127.0.0.1"]  # registration, fetch, then the internal one
 
         fake_dns(monkeypatch, answer)
-        feed = client.post(FEED, json=feed_body(f"http://calendar.rebind.test:{vetted.port}/y1.ics"), headers=people.admin())
+        feed = client.post(
+            FEED, json=feed_body(f"http://calendar.rebind.test:{vetted.port}/y1.ics"), headers=people.admin()
+        )
         assert feed.status_code == 201, feed.text
         assert refresh(client, people, feed.json()["id"])["status"] == "ok"
         assert vetted.requests[0]["headers"]["Host"] == f"calendar.rebind.test:{vetted.port}"
@@ -293,7 +320,9 @@ def test_webhooks_are_checked_again_at_delivery_and_never_follow_redirects(
         db.commit()
     pending_deliveries_now(engine)
     assert WebhookRelay(engine, settings=app.state.settings).drain() == 0
-    assert client.get("/api/sessions/webhooks/deliveries", headers=people.admin()).json()[0]["last_error"] == UNREACHABLE
+    assert (
+        client.get("/api/sessions/webhooks/deliveries", headers=people.admin()).json()[0]["last_error"] == UNREACHABLE
+    )
 
 
 def test_webhook_dns_rebinding_posts_to_the_checked_address_only(
@@ -310,20 +339,30 @@ def test_webhook_dns_rebinding_posts_to_the_checked_address_only(
         guarded.fetch_allow = [f"127.0.0.2:{vetted.port}"]
         answers = iter([["127.0.0.2"], ["127.0.0.2"]])  # registration, delivery; then the internal address
         fake_dns(monkeypatch, lambda host: next(answers, ["127.0.0.1"]) if host == "hooks.rebind.test" else None)
-        assert client.post(HOOKS, json={"url": f"http://hooks.rebind.test:{vetted.port}/hook"}, headers=people.admin()).status_code == 201
+        assert (
+            client.post(
+                HOOKS, json={"url": f"http://hooks.rebind.test:{vetted.port}/hook"}, headers=people.admin()
+            ).status_code
+            == 201
+        )
         created = create_session(client, people)
         assert WebhookRelay(engine, settings=app.state.settings).drain() == 1
         assert vetted.requests[0]["headers"]["Host"] == f"hooks.rebind.test:{vetted.port}"
         client.post(f"/api/sessions/sessions/{created['id']}/cancel", headers=people.tutor())
         assert WebhookRelay(engine, settings=app.state.settings).drain() == 0
         assert internal.requests == []
-        assert client.get("/api/sessions/webhooks/deliveries", headers=people.admin()).json()[0]["last_error"] == UNREACHABLE
+        assert (
+            client.get("/api/sessions/webhooks/deliveries", headers=people.admin()).json()[0]["last_error"]
+            == UNREACHABLE
+        )
     finally:
         vetted.close()
         internal.close()
 
 
-def test_feed_fetched_from_loopback_only_when_development_allows_it(client: TestClient, people: People, allowed: Server, app: FastAPI) -> None:
+def test_feed_fetched_from_loopback_only_when_development_allows_it(
+    client: TestClient, people: People, allowed: Server, app: FastAPI
+) -> None:
     """The test app sets FETCH_ALLOW_LOOPBACK (development); without it the same feed is refused."""
     learner = new_id()
     client.put("/api/sessions/timetable/memberships", json={"cohorts": {"Y1": [learner]}}, headers=people.timetable())
@@ -338,7 +377,9 @@ def test_feed_fetched_from_loopback_only_when_development_allows_it(client: Test
         app.state.settings.fetch_allow_loopback = True
 
 
-def test_allow_list_settings_from_the_environment_and_loopback_refused_in_production(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_allow_list_settings_from_the_environment_and_loopback_refused_in_production(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from sessions.core.config import Settings
 
     monkeypatch.setenv("FETCH_ALLOW", "10.20.0.0/16, feeds.intranet:8443 ,[fd00::7]:443")
@@ -351,4 +392,9 @@ def test_allow_list_settings_from_the_environment_and_loopback_refused_in_produc
         Settings()
     monkeypatch.delenv("FETCH_ALLOW")
     with pytest.raises(ValueError, match="FETCH_ALLOW_LOOPBACK"):
-        Settings(environment="production", fetch_allow_loopback=True, database_url="postgresql+psycopg://x/y", client_id="svc")
+        Settings(
+            environment="production",
+            fetch_allow_loopback=True,
+            database_url="postgresql+psycopg://x/y",
+            client_id="svc",
+        )

@@ -53,7 +53,8 @@ class Settings(ServiceSettings):
     @classmethod
     def _split_allow_list(cls, value: Any) -> Any:
         if isinstance(value, str):
-            value = json.loads(value) if value.strip().startswith("[") else [v.strip() for v in value.split(",") if v.strip()]
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else [v.strip() for v in text.split(",") if v.strip()]
         parse_allow_list(value)  # ValueError names the bad entry
         return value
 
