@@ -1,6 +1,9 @@
-import { useState, type FormEvent } from "react";
+import { useMemo } from "react";
 import { useParams } from "react-router";
 import { useTranslation } from "react-i18next";
+import { Controller, useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import {
   RATING_CRITERIA,
   useFeedbackSession,
@@ -9,11 +12,10 @@ import {
   useMyRating,
   useSaveRating,
   type OwnRating,
-  type RatingCriterion,
 } from "../../api/feedback";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { ScaleField, TextAreaField, TextField, useFormErrors } from "../../components/forms";
+import { ScaleField, TextAreaField, TextField, useServerErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 export default function SessionFeedbackPage() {
@@ -40,30 +42,33 @@ function RatingForm({ sessionId }: { sessionId: string }) {
   return <QueryView query={rating}>{(existing) => <RatingFields sessionId={sessionId} existing={existing} />}</QueryView>;
 }
 
+function ratingSchema(required: string) {
+  const score = z.number({ error: required }).int().min(1).max(5);
+  return z.object({ clarity: score, accuracy: score, usefulness: score, tutor_approach: score, comment: z.string().trim().max(4000) });
+}
+type RatingValues = z.infer<ReturnType<typeof ratingSchema>>;
+const RATING_FIELDS = [...RATING_CRITERIA, "comment"] as const;
+
 function RatingFields({ sessionId, existing }: { sessionId: string; existing: OwnRating | null }) {
   const { t } = useTranslation();
   const fmt = useFormat();
-  const [values, setValues] = useState<Record<RatingCriterion, number | null>>({
-    clarity: existing?.clarity ?? null,
-    accuracy: existing?.accuracy ?? null,
-    usefulness: existing?.usefulness ?? null,
-    tutor_approach: existing?.tutor_approach ?? null,
+  const schema = useMemo(() => ratingSchema(t("rate.required")), [t]);
+  const { register, control, handleSubmit, setError, formState } = useForm<RatingValues>({
+    resolver: zodResolver(schema),
+    // A criterion not yet rated has no value: the schema then asks for it.
+    defaultValues: {
+      clarity: existing?.clarity,
+      accuracy: existing?.accuracy,
+      usefulness: existing?.usefulness,
+      tutor_approach: existing?.tutor_approach,
+      comment: existing?.comment ?? "",
+    },
   });
-  const [comment, setComment] = useState(existing?.comment ?? "");
-  const [missing, setMissing] = useState(false);
   const save = useSaveRating(sessionId, existing !== null);
-  const errors = useFormErrors(save.error, [...RATING_CRITERIA, "comment"]);
+  const formError = useServerErrors(save.error, setError, RATING_FIELDS);
+  const errors = formState.errors;
   const editable = !existing || new Date(existing.editable_until) > new Date();
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (RATING_CRITERIA.some((c) => values[c] === null)) {
-      setMissing(true);
-      return;
-    }
-    setMissing(false);
-    save.mutate({ ...(values as Record<RatingCriterion, number>), comment: comment.trim() || null });
-  };
+  const submit = handleSubmit((v) => save.mutate({ ...v, comment: v.comment || null }));
 
   return (
     <section className="panel" aria-labelledby="rate-title">
@@ -76,29 +81,27 @@ function RatingFields({ sessionId, existing }: { sessionId: string; existing: Ow
           {editable ? t("rate.editableUntil", { date: fmt.dateTime(existing.editable_until) }) : t("rate.locked")}
         </p>
       ) : null}
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? save.error : undefined} />
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? save.error : undefined} />
         {RATING_CRITERIA.map((c) => (
-          <ScaleField
+          <Controller
             key={c}
-            legend={t(`rate.${c}`)}
-            name={`rating-${c}`}
-            value={values[c]}
-            onChange={(v) => setValues((prev) => ({ ...prev, [c]: v }))}
-            low={t("rate.low")}
-            high={t("rate.high")}
-            error={errors.field(c) ?? (missing && values[c] === null ? t("rate.required") : undefined)}
+            control={control}
+            name={c}
+            render={({ field }) => (
+              <ScaleField
+                legend={t(`rate.${c}`)}
+                name={`rating-${c}`}
+                value={field.value ?? null}
+                onChange={field.onChange}
+                low={t("rate.low")}
+                high={t("rate.high")}
+                error={errors[c]?.message}
+              />
+            )}
           />
         ))}
-        <TextAreaField
-          label={t("rate.comment")}
-          hint={t("rate.commentHint")}
-          name="comment"
-          value={comment}
-          maxLength={4000}
-          onChange={(e) => setComment(e.target.value)}
-          error={errors.field("comment")}
-        />
+        <TextAreaField label={t("rate.comment")} hint={t("rate.commentHint")} maxLength={4000} {...register("comment")} error={errors.comment?.message} />
         {save.isSuccess ? (
           <p className="notice" role="status">
             {t("rate.saved")}
@@ -112,59 +115,86 @@ function RatingFields({ sessionId, existing }: { sessionId: string; existing: Ow
   );
 }
 
+const checkInSchema = z.object({
+  phase: z.enum(["before", "after"]),
+  confidence: z.number().int().min(1).max(5),
+  anxiety: z.number().int().min(1).max(5),
+});
+type CheckInValues = z.infer<typeof checkInSchema>;
+const CHECK_IN_FIELDS = ["phase", "confidence", "anxiety"] as const;
+
 export function CheckInForm({ session, phase = "after" }: { session: { id: string | null; topic_id: number }; phase?: "before" | "after" }) {
   const { t } = useTranslation();
-  const [confidence, setConfidence] = useState<number | null>(null);
-  const [anxiety, setAnxiety] = useState<number | null>(null);
-  const [when, setWhen] = useState<"before" | "after">(phase);
+  const { control, handleSubmit, setError, formState } = useForm<CheckInValues>({
+    resolver: zodResolver(checkInSchema),
+    defaultValues: { phase },
+  });
   const create = useCreateAssessment();
-  const errors = useFormErrors(create.error, ["confidence", "anxiety", "phase"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (confidence === null || anxiety === null) return;
-    // A "before" answered after the session is a retrospective (then-test) answer.
-    create.mutate({ phase: when, topic_id: session.topic_id, session_id: session.id, retrospective: when === "before" && session.id !== null, confidence, anxiety });
-  };
+  const formError = useServerErrors(create.error, setError, CHECK_IN_FIELDS);
+  const errors = formState.errors;
+  const [when, confidence, anxiety] = useWatch({ control, name: ["phase", "confidence", "anxiety"] });
+  // A "before" answered after the session is a retrospective (then-test) answer.
+  const submit = handleSubmit((v) =>
+    create.mutate({ ...v, topic_id: session.topic_id, session_id: session.id, retrospective: v.phase === "before" && session.id !== null }),
+  );
   return (
     <section className="panel" aria-labelledby="checkin-title">
       <h2 className="panel__title" id="checkin-title">
         {t("checkin.title")}
       </h2>
       <p className="muted">{t("checkin.lead")}</p>
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
-        <div className="segmented" role="group" aria-label={t("checkin.when")}>
-          {(["before", "after"] as const).map((p) => (
-            <button key={p} type="button" className="segmented__option" aria-pressed={when === p} onClick={() => setWhen(p)}>
-              {t(`checkin.${p}`)}
-            </button>
-          ))}
-        </div>
-        {when === "before" && session.id !== null ? <p className="field__hint">{t("checkin.retrospectiveHint")}</p> : null}
-        <ScaleField
-          legend={t("checkin.confidence")}
-          name="confidence"
-          value={confidence}
-          onChange={setConfidence}
-          low={t("checkin.confidenceLow")}
-          high={t("checkin.confidenceHigh")}
-          error={errors.field("confidence")}
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? create.error : undefined} />
+        <Controller
+          control={control}
+          name="phase"
+          render={({ field }) => (
+            <div className="segmented" role="group" aria-label={t("checkin.when")}>
+              {(["before", "after"] as const).map((p) => (
+                <button key={p} type="button" className="segmented__option" aria-pressed={field.value === p} onClick={() => field.onChange(p)}>
+                  {t(`checkin.${p}`)}
+                </button>
+              ))}
+            </div>
+          )}
         />
-        <ScaleField
-          legend={t("checkin.anxiety")}
+        {when === "before" && session.id !== null ? <p className="field__hint">{t("checkin.retrospectiveHint")}</p> : null}
+        <Controller
+          control={control}
+          name="confidence"
+          render={({ field }) => (
+            <ScaleField
+              legend={t("checkin.confidence")}
+              name="confidence"
+              value={field.value ?? null}
+              onChange={field.onChange}
+              low={t("checkin.confidenceLow")}
+              high={t("checkin.confidenceHigh")}
+              error={errors.confidence?.message}
+            />
+          )}
+        />
+        <Controller
+          control={control}
           name="anxiety"
-          value={anxiety}
-          onChange={setAnxiety}
-          low={t("checkin.anxietyLow")}
-          high={t("checkin.anxietyHigh")}
-          error={errors.field("anxiety")}
+          render={({ field }) => (
+            <ScaleField
+              legend={t("checkin.anxiety")}
+              name="anxiety"
+              value={field.value ?? null}
+              onChange={field.onChange}
+              low={t("checkin.anxietyLow")}
+              high={t("checkin.anxietyHigh")}
+              error={errors.anxiety?.message}
+            />
+          )}
         />
         {create.isSuccess ? (
           <p className="notice" role="status">
             {t("checkin.saved")}
           </p>
         ) : null}
-        <button type="submit" className="button button--primary" disabled={create.isPending || confidence === null || anxiety === null}>
+        <button type="submit" className="button button--primary" disabled={create.isPending || confidence === undefined || anxiety === undefined}>
           {t("checkin.submit")}
         </button>
       </form>
@@ -172,23 +202,27 @@ export function CheckInForm({ session, phase = "after" }: { session: { id: strin
   );
 }
 
+function flagSchema(quoteRequired: string) {
+  return z.object({
+    quote: z.string().trim().min(1, quoteRequired).max(2000),
+    source: z.string().trim().max(2000),
+    comment: z.string().trim().max(4000),
+  });
+}
+type FlagValues = z.infer<ReturnType<typeof flagSchema>>;
+const FLAG_FIELDS = ["quote", "source", "comment"] as const;
+
 function FlagForm({ sessionId }: { sessionId: string }) {
   const { t } = useTranslation();
-  const [quote, setQuote] = useState("");
-  const [source, setSource] = useState("");
-  const [comment, setComment] = useState("");
-  const [missing, setMissing] = useState(false);
+  const schema = useMemo(() => flagSchema(t("flag.quoteRequired")), [t]);
+  const { register, handleSubmit, setError, formState } = useForm<FlagValues>({
+    resolver: zodResolver(schema),
+    defaultValues: { quote: "", source: "", comment: "" },
+  });
   const create = useCreateFlag();
-  const errors = useFormErrors(create.error, ["quote", "source", "comment"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!quote.trim()) {
-      setMissing(true);
-      return;
-    }
-    setMissing(false);
-    create.mutate({ session_id: sessionId, quote: quote.trim(), source: source.trim() || null, comment: comment.trim() || null });
-  };
+  const formError = useServerErrors(create.error, setError, FLAG_FIELDS);
+  const errors = formState.errors;
+  const submit = handleSubmit((v) => create.mutate({ session_id: sessionId, quote: v.quote, source: v.source || null, comment: v.comment || null }));
   return (
     <section className="panel" aria-labelledby="flag-title">
       <h2 className="panel__title" id="flag-title">
@@ -200,27 +234,11 @@ function FlagForm({ sessionId }: { sessionId: string }) {
           {t("flag.sent")}
         </p>
       ) : (
-        <form className="form" onSubmit={submit} noValidate>
-          <ErrorAlert error={errors.formError ? create.error : undefined} />
-          <TextAreaField
-            label={t("flag.quote")}
-            hint={t("flag.quoteHint")}
-            name="quote"
-            value={quote}
-            maxLength={2000}
-            onChange={(e) => setQuote(e.target.value)}
-            error={errors.field("quote") ?? (missing ? t("flag.quoteRequired") : undefined)}
-          />
-          <TextField
-            label={t("flag.source")}
-            hint={t("flag.sourceHint")}
-            name="source"
-            value={source}
-            maxLength={2000}
-            onChange={(e) => setSource(e.target.value)}
-            error={errors.field("source")}
-          />
-          <TextAreaField label={t("flag.comment")} name="comment" value={comment} maxLength={4000} onChange={(e) => setComment(e.target.value)} error={errors.field("comment")} />
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+          <ErrorAlert error={formError ? create.error : undefined} />
+          <TextAreaField label={t("flag.quote")} hint={t("flag.quoteHint")} maxLength={2000} {...register("quote")} error={errors.quote?.message} />
+          <TextField label={t("flag.source")} hint={t("flag.sourceHint")} maxLength={2000} {...register("source")} error={errors.source?.message} />
+          <TextAreaField label={t("flag.comment")} maxLength={4000} {...register("comment")} error={errors.comment?.message} />
           <button type="submit" className="button button--secondary" disabled={create.isPending}>
             {t("flag.submit")}
           </button>
