@@ -197,9 +197,9 @@ export function useCreateReflection(sessionId: string) {
   });
 }
 
-export function useCreateObservation(sessionId: string) {
+export function useCreateObservation() {
   return useMutation({
-    mutationFn: (body: Schema<"ObservationCreate">) =>
+    mutationFn: ({ sessionId, ...body }: { sessionId: string } & Schema<"ObservationCreate">) =>
       unwrap(api.POST("/api/feedback/sessions/{session_id}/observations", { params: { path: { session_id: sessionId } }, body })),
   });
 }

@@ -1,11 +1,14 @@
-import { useState, type FormEvent } from "react";
+import { useMemo, type ComponentProps } from "react";
 import { useTranslation } from "react-i18next";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useCreateEndorsement, useCreateObservation, useFeedbackSessions } from "../../api/feedback";
 import { useFormat } from "../../lib/useFormat";
 import { useTopics, useTutors } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ErrorAlert } from "../../components/QueryView";
-import { ScaleField, SelectField, TextAreaField, useFormErrors } from "../../components/forms";
+import { ScaleField, SelectField, TextAreaField, useServerErrors } from "../../components/forms";
 
 const CRITERIA = ["preparation", "accuracy", "engagement", "safety"] as const;
 
@@ -21,37 +24,45 @@ export default function ObservationsPage() {
   );
 }
 
+function observationSchema(required: string) {
+  const score = z.number({ error: required }).int().min(1).max(5);
+  return z.object({
+    session_id: z.string().min(1, required),
+    tutor_id: z.string(),
+    preparation: score,
+    accuracy: score,
+    engagement: score,
+    safety: score,
+    comment: z.string().trim(),
+  });
+}
+type ObservationValues = z.infer<ReturnType<typeof observationSchema>>;
+const OBSERVATION_FIELDS = ["session_id", "tutor_id", ...CRITERIA, "comment"] as const;
+
 function ObservationForm() {
   const { t } = useTranslation();
-  const [sessionId, setSessionId] = useState("");
   const sessions = useFeedbackSessions();
   const fmt = useFormat();
-  const [tutorId, setTutorId] = useState("");
-  const [scores, setScores] = useState<Record<string, number | null>>({ preparation: null, accuracy: null, engagement: null, safety: null });
-  const [comment, setComment] = useState("");
-  const create = useCreateObservation(sessionId.trim());
-  const errors = useFormErrors(create.error, [...CRITERIA, "comment", "tutor_id"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (!sessionId.trim() || CRITERIA.some((c) => scores[c] === null)) return;
-    create.mutate({
-      preparation: scores.preparation!,
-      accuracy: scores.accuracy!,
-      engagement: scores.engagement!,
-      safety: scores.safety!,
-      comment: comment.trim() || null,
-      tutor_id: tutorId.trim() || null,
-    });
-  };
+  const create = useCreateObservation();
+  const schema = useMemo(() => observationSchema(t("errors.fields.missing")), [t]);
+  const { register, control, handleSubmit, setError, formState } = useForm<ObservationValues>({
+    resolver: zodResolver(schema),
+    defaultValues: { session_id: "", tutor_id: "", comment: "" },
+  });
+  const formError = useServerErrors(create.error, setError, OBSERVATION_FIELDS);
+  const errors = formState.errors;
+  const submit = handleSubmit(({ session_id, tutor_id, comment, ...scores }) =>
+    create.mutate({ sessionId: session_id, ...scores, comment: comment || null, tutor_id: tutor_id || null }),
+  );
   return (
     <section className="panel" aria-labelledby="obs-title">
       <h2 className="panel__title" id="obs-title">
         {t("observe.observation")}
       </h2>
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? create.error : undefined} />
         {create.isSuccess ? <p className="notice" role="status">{t("observe.saved")}</p> : null}
-        <SelectField label={t("observe.session")} name="session_id" value={sessionId} onChange={(e) => setSessionId(e.target.value)}>
+        <SelectField label={t("observe.session")} {...register("session_id")} error={errors.session_id?.message}>
           <option value="">—</option>
           {(sessions.data ?? []).map((s) => (
             <option key={s.id} value={s.id}>
@@ -59,11 +70,18 @@ function ObservationForm() {
             </option>
           ))}
         </SelectField>
-        <TutorSelect value={tutorId} onChange={setTutorId} error={errors.field("tutor_id")} />
+        <TutorSelect {...register("tutor_id")} error={errors.tutor_id?.message} />
         {CRITERIA.map((c) => (
-          <ScaleField key={c} legend={t(`observe.${c}`)} name={`obs-${c}`} value={scores[c] ?? null} onChange={(v) => setScores((s) => ({ ...s, [c]: v }))} low={t("rate.low")} high={t("rate.high")} error={errors.field(c)} />
+          <Controller
+            key={c}
+            control={control}
+            name={c}
+            render={({ field }) => (
+              <ScaleField legend={t(`observe.${c}`)} name={`obs-${c}`} value={field.value ?? null} onChange={field.onChange} low={t("rate.low")} high={t("rate.high")} error={errors[c]?.message} />
+            )}
+          />
         ))}
-        <TextAreaField label={t("rate.comment")} name="comment" value={comment} onChange={(e) => setComment(e.target.value)} error={errors.field("comment")} />
+        <TextAreaField label={t("rate.comment")} {...register("comment")} error={errors.comment?.message} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("observe.submit")}
         </button>
@@ -72,27 +90,34 @@ function ObservationForm() {
   );
 }
 
+const endorsementSchema = z.object({ tutor_id: z.string().trim(), topic_id: z.string(), note: z.string().trim() });
+type EndorsementValues = z.infer<typeof endorsementSchema>;
+const ENDORSEMENT_FIELDS = ["tutor_id", "topic_id", "note"] as const;
+
 function EndorsementForm() {
   const { t } = useTranslation();
   const topics = useTopics();
   const create = useCreateEndorsement();
-  const [v, setV] = useState({ tutor_id: "", topic_id: "", note: "" });
-  const errors = useFormErrors(create.error, ["tutor_id", "topic_id", "note"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const { register, handleSubmit, setError, formState } = useForm<EndorsementValues>({
+    resolver: zodResolver(endorsementSchema),
+    defaultValues: { tutor_id: "", topic_id: "", note: "" },
+  });
+  const formError = useServerErrors(create.error, setError, ENDORSEMENT_FIELDS);
+  const errors = formState.errors;
+  const submit = handleSubmit((v) => {
     const topic = topics.data?.find((tp) => tp.id === Number(v.topic_id));
-    create.mutate({ tutor_id: v.tutor_id.trim(), topic_id: Number(v.topic_id), topic_name: topic?.name ?? null, note: v.note.trim() || null });
-  };
+    create.mutate({ tutor_id: v.tutor_id, topic_id: Number(v.topic_id), topic_name: topic?.name ?? null, note: v.note || null });
+  });
   return (
     <section className="panel" aria-labelledby="end-title">
       <h2 className="panel__title" id="end-title">
         {t("observe.endorsement")}
       </h2>
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? create.error : undefined} />
         {create.isSuccess ? <p className="notice" role="status">{t("observe.saved")}</p> : null}
-        <TutorSelect value={v.tutor_id} onChange={(id) => setV({ ...v, tutor_id: id })} error={errors.field("tutor_id")} />
-        <SelectField label={t("teach.topic")} name="topic_id" value={v.topic_id} onChange={(e) => setV({ ...v, topic_id: e.target.value })} error={errors.field("topic_id")}>
+        <TutorSelect {...register("tutor_id")} error={errors.tutor_id?.message} />
+        <SelectField label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message}>
           <option value="">{t("find.chooseTopic")}</option>
           {(topics.data ?? []).map((tp) => (
             <option key={tp.id} value={tp.id}>
@@ -100,7 +125,7 @@ function EndorsementForm() {
             </option>
           ))}
         </SelectField>
-        <TextAreaField label={t("observe.note")} name="note" value={v.note} onChange={(e) => setV({ ...v, note: e.target.value })} error={errors.field("note")} />
+        <TextAreaField label={t("observe.note")} {...register("note")} error={errors.note?.message} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("observe.endorse")}
         </button>
@@ -109,11 +134,11 @@ function EndorsementForm() {
   );
 }
 
-function TutorSelect({ value, onChange, error }: { value: string; onChange: (id: string) => void; error?: string }) {
+function TutorSelect(props: Omit<ComponentProps<typeof SelectField>, "label" | "children">) {
   const { t } = useTranslation();
   const tutors = useTutors();
   return (
-    <SelectField label={t("approvals.tutor")} name="tutor_id" value={value} onChange={(e) => onChange(e.target.value)} error={error}>
+    <SelectField label={t("approvals.tutor")} {...props}>
       <option value="">—</option>
       {(tutors.data ?? []).map((tu) => (
         <option key={tu.user_id} value={tu.user_id}>
