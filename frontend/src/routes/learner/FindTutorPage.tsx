@@ -1,4 +1,7 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { Link, useSearchParams } from "react-router";
 import { useTranslation } from "react-i18next";
 import {
@@ -15,7 +18,7 @@ import { isApiError } from "../../api/errors";
 import { Page } from "../../components/Page";
 import { ScoreBars } from "../../components/ScoreBars";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { SelectField, TextAreaField, useFormErrors } from "../../components/forms";
+import { SelectField, TextAreaField, useServerErrors } from "../../components/forms";
 import { Spinner } from "../../components/Loader";
 import { PersonName } from "../../components/PersonName";
 import { useFormat } from "../../lib/useFormat";
@@ -87,18 +90,21 @@ export default function FindTutorPage() {
   );
 }
 
+const requestSchema = z.object({ message: z.string().trim().max(2000) });
+type RequestValues = z.infer<typeof requestSchema>;
+const REQUEST_FIELDS = ["message"] as const;
+
 function SuggestionCard({ s, topicId, missing }: { s: Suggestion; topicId: number; missing: { criterion: string; reason: string }[] }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
-  const [message, setMessage] = useState("");
   const create = useCreateRequest();
-  const errors = useFormErrors(create.error, ["message", "tutor_id", "topic_id"]);
+  const { register, handleSubmit, setError, formState } = useForm<RequestValues>({
+    resolver: zodResolver(requestSchema),
+    defaultValues: { message: "" },
+  });
+  const formError = useServerErrors(create.error, setError, REQUEST_FIELDS);
   const headingId = `tutor-${s.tutor_id}`;
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate({ tutor_id: s.tutor_id, topic_id: topicId, message: message.trim() || null });
-  };
+  const submit = handleSubmit((v) => create.mutate({ tutor_id: s.tutor_id, topic_id: topicId, message: v.message || null }));
 
   return (
     <li className="card" aria-labelledby={headingId}>
@@ -120,17 +126,9 @@ function SuggestionCard({ s, topicId, missing }: { s: Suggestion; topicId: numbe
           {t("find.requested")}
         </p>
       ) : open ? (
-        <form className="form" onSubmit={submit} noValidate>
-          <ErrorAlert error={errors.formError ? create.error : undefined} />
-          <TextAreaField
-            label={t("find.message")}
-            hint={t("find.messageHint")}
-            name="message"
-            value={message}
-            maxLength={2000}
-            onChange={(e) => setMessage(e.target.value)}
-            error={errors.field("message")}
-          />
+        <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+          <ErrorAlert error={formError ? create.error : undefined} />
+          <TextAreaField label={t("find.message")} hint={t("find.messageHint")} maxLength={2000} {...register("message")} error={formState.errors.message?.message} />
           <div className="row">
             <button type="submit" className="button button--primary" disabled={create.isPending}>
               {t("find.send")}

@@ -1,5 +1,8 @@
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useRequestAction, useRequests, useTopicNames, type MatchRequest } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
@@ -48,7 +51,6 @@ function IncomingCard({ r }: { r: MatchRequest }) {
   const topicName = useTopicNames();
   const action = useRequestAction();
   const [declining, setDeclining] = useState(false);
-  const [reason, setReason] = useState("");
   const id = `req-${r.id}`;
   return (
     <li className="card" aria-labelledby={id}>
@@ -65,23 +67,7 @@ function IncomingCard({ r }: { r: MatchRequest }) {
       <ErrorAlert error={action.error ?? undefined} />
       {r.status === "pending" ? (
         declining ? (
-          <form
-            className="form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              action.mutate({ id: r.id, action: "decline", reason: reason.trim() || null });
-            }}
-          >
-            <TextAreaField label={t("incoming.reason")} hint={t("incoming.reasonHint")} name="reason" value={reason} onChange={(e) => setReason(e.target.value)} />
-            <div className="row">
-              <button type="submit" className="button button--primary" disabled={action.isPending}>
-                {t("incoming.confirmDecline")}
-              </button>
-              <button type="button" className="button button--secondary" onClick={() => setDeclining(false)}>
-                {t("actions.cancel")}
-              </button>
-            </div>
-          </form>
+          <DeclineForm onDecline={(reason) => action.mutate({ id: r.id, action: "decline", reason })} pending={action.isPending} onCancel={() => setDeclining(false)} />
         ) : (
           <div className="row">
             <button type="button" className="button button--primary" disabled={action.isPending} onClick={() => action.mutate({ id: r.id, action: "accept" })}>
@@ -94,5 +80,29 @@ function IncomingCard({ r }: { r: MatchRequest }) {
         )
       ) : null}
     </li>
+  );
+}
+
+const declineSchema = z.object({ reason: z.string().trim() });
+
+function DeclineForm({ onDecline, onCancel, pending }: { onDecline: (reason: string | null) => void; onCancel: () => void; pending: boolean }) {
+  const { t } = useTranslation();
+  const { register, handleSubmit } = useForm<z.infer<typeof declineSchema>>({
+    resolver: zodResolver(declineSchema),
+    defaultValues: { reason: "" },
+  });
+  const submit = handleSubmit((v) => onDecline(v.reason || null));
+  return (
+    <form className="form" onSubmit={(e) => void submit(e)}>
+      <TextAreaField label={t("incoming.reason")} hint={t("incoming.reasonHint")} {...register("reason")} />
+      <div className="row">
+        <button type="submit" className="button button--primary" disabled={pending}>
+          {t("incoming.confirmDecline")}
+        </button>
+        <button type="button" className="button button--secondary" onClick={onCancel}>
+          {t("actions.cancel")}
+        </button>
+      </div>
+    </form>
   );
 }
