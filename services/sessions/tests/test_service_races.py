@@ -6,6 +6,7 @@ The races only exist on PostgreSQL (SQLite serialises every writer); the same te
 import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -16,7 +17,7 @@ from sqlmodel import Session, func, select
 from kit.auth import Principal
 from kit.errors import AppError
 from sessions import service
-from sessions.models import Booking, BookingIn, BookingStatus, TeachingSession
+from sessions.models import ApprovalSuspendedIn, Booking, BookingIn, BookingStatus, TeachingSession
 from tests.factories import People, create_session, learner_headers, new_id
 
 
@@ -152,3 +153,25 @@ def test_rebooks_racing_cancels_of_others_keep_the_counter_exact(client: TestCli
     assert set(outcomes) <= {"ok", "already_booked", "booking_not_active"}, outcomes
     booked, rows, _ = _counts(engine, created["id"])
     assert booked == rows <= 3
+
+
+def test_bookings_racing_a_suspension_leave_no_seat_taken(client: TestClient, people: People, engine: Engine) -> None:
+    created = create_session(client, people, capacity=5)
+    learners = [new_id() for _ in range(10)]
+    event = ApprovalSuspendedIn(
+        tutor_id=people.tutor_id, topic_id=created["topic_id"], reason="Confirmed error", suspended_at=datetime.now(UTC)
+    )
+
+    def step(db: Session, index: int) -> None:
+        if index == 10:
+            service.apply_approval_suspension(session=db, data=event)
+        else:
+            service.book(session=db, principal=_learner(learners[index]), session_id=created["id"], data=BookingIn())
+
+    outcomes = _concurrently(engine, 11, step)
+
+    assert set(outcomes) <= {"ok", "session_not_bookable"}, outcomes
+    assert _counts(engine, created["id"]) == (0, 0, "cancelled")
+    with Session(engine) as db:
+        statuses = {b.status for b in db.exec(select(Booking).where(Booking.session_id == created["id"])).all()}
+    assert statuses <= {"cancelled"}
