@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useConfirmFlag, useDismissFlag, useErratum, useFlags, type Flag, type FlagStatus } from "../../api/feedback";
 import { useTopicNames } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { TextAreaField, useFormErrors } from "../../components/forms";
+import { TextAreaField, useServerErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 /** Overdue first, then oldest first. */
@@ -116,19 +119,26 @@ function FlagCard({ f, onErratum }: { f: Flag; onErratum: (erratumId: number) =>
   );
 }
 
+const dismissSchema = z.object({ note: z.string().trim() });
+type DismissValues = z.infer<typeof dismissSchema>;
+
+const confirmSchema = z.object({ correction: z.string().trim(), suspend_tutor: z.boolean(), reason: z.string().trim() });
+type ConfirmValues = z.infer<typeof confirmSchema>;
+const CONFIRM_FIELDS = ["correction", "suspend_tutor", "reason"] as const;
+
 function DismissForm({ f, onCancel }: { f: Flag; onCancel: () => void }) {
   const { t } = useTranslation();
   const dismiss = useDismissFlag();
-  const [note, setNote] = useState("");
-  const errors = useFormErrors(dismiss.error, ["note"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    dismiss.mutate({ id: f.id, note: note.trim() });
-  };
+  const { register, handleSubmit, setError, formState } = useForm<DismissValues>({
+    resolver: zodResolver(dismissSchema),
+    defaultValues: { note: "" },
+  });
+  const formError = useServerErrors(dismiss.error, setError, ["note"]);
+  const submit = handleSubmit((v) => dismiss.mutate({ id: f.id, note: v.note }));
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      <ErrorAlert error={errors.formError ? dismiss.error : undefined} />
-      <TextAreaField label={t("flags.dismissNote")} hint={t("flags.dismissHint")} name="note" value={note} onChange={(e) => setNote(e.target.value)} error={errors.field("note")} />
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+      <ErrorAlert error={formError ? dismiss.error : undefined} />
+      <TextAreaField label={t("flags.dismissNote")} hint={t("flags.dismissHint")} {...register("note")} error={formState.errors.note?.message} />
       <div className="row">
         <button type="submit" className="button button--primary" disabled={dismiss.isPending}>
           {t("flags.dismiss")}
@@ -144,26 +154,28 @@ function DismissForm({ f, onCancel }: { f: Flag; onCancel: () => void }) {
 function ConfirmForm({ f, onCancel, onErratum }: { f: Flag; onCancel: () => void; onErratum: (erratumId: number) => void }) {
   const { t } = useTranslation();
   const confirm = useConfirmFlag();
-  const [correction, setCorrection] = useState("");
-  const [suspend, setSuspend] = useState(false);
-  const [reason, setReason] = useState("");
-  const errors = useFormErrors(confirm.error, ["correction", "reason", "suspend_tutor", "session_ids"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const { register, control, handleSubmit, setError, formState } = useForm<ConfirmValues>({
+    resolver: zodResolver(confirmSchema),
+    defaultValues: { correction: "", suspend_tutor: false, reason: "" },
+  });
+  const formError = useServerErrors(confirm.error, setError, CONFIRM_FIELDS);
+  const errors = formState.errors;
+  const suspend = useWatch({ control, name: "suspend_tutor" });
+  const submit = handleSubmit((v) =>
     confirm.mutate(
-      { id: f.id, correction: correction.trim(), suspend_tutor: suspend, reason: reason.trim() || null, session_ids: [f.session_id] },
+      { id: f.id, correction: v.correction, suspend_tutor: v.suspend_tutor, reason: v.reason || null, session_ids: [f.session_id] },
       { onSuccess: (erratum) => onErratum(erratum.id) },
-    );
-  };
+    ),
+  );
   return (
-    <form className="form" onSubmit={submit} noValidate>
-      <ErrorAlert error={errors.formError ? confirm.error : undefined} />
-      <TextAreaField label={t("flags.correction")} hint={t("flags.correctionHint")} name="correction" value={correction} onChange={(e) => setCorrection(e.target.value)} error={errors.field("correction")} />
+    <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+      <ErrorAlert error={formError ? confirm.error : undefined} />
+      <TextAreaField label={t("flags.correction")} hint={t("flags.correctionHint")} {...register("correction")} error={errors.correction?.message} />
       <label className="check">
-        <input type="checkbox" checked={suspend} onChange={(e) => setSuspend(e.target.checked)} />
+        <input type="checkbox" {...register("suspend_tutor")} />
         <span>{t("flags.suspend")}</span>
       </label>
-      {suspend ? <TextAreaField label={t("flags.suspendReason")} name="reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.field("reason")} /> : null}
+      {suspend ? <TextAreaField label={t("flags.suspendReason")} {...register("reason")} error={errors.reason?.message} /> : null}
       <div className="row">
         <button type="submit" className="button button--primary" disabled={confirm.isPending}>
           {t("flags.sendErratum")}
