@@ -1,9 +1,12 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { useApproval, useApprovals, useCreateApproval, useTopicNames, useTopics, useTransitionApproval, useTutors, type Approval, type ApprovalStatus } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { SelectField, TextAreaField, TextField, useFormErrors } from "../../components/forms";
+import { SelectField, TextAreaField, TextField, useServerErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 export default function ApprovalsPage() {
@@ -29,30 +32,43 @@ export default function ApprovalsPage() {
   );
 }
 
+const approvalSchema = z.object({
+  tutor_id: z.string().trim(),
+  topic_id: z.string(),
+  evidence: z.string().trim(),
+  link: z.string().trim(),
+  expires_at: z.string(),
+});
+type ApprovalValues = z.infer<typeof approvalSchema>;
+const APPROVAL_FIELDS = ["tutor_id", "topic_id", "evidence", "link", "expires_at"] as const;
+
 function NewApproval() {
   const { t } = useTranslation();
   const topics = useTopics();
   const create = useCreateApproval();
   const tutors = useTutors();
-  const [v, setV] = useState({ tutor_id: "", topic_id: "", evidence: "", link: "", expires_at: "" });
-  const errors = useFormErrors(create.error, ["tutor_id", "topic_id", "evidence", "link", "expires_at"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const { register, handleSubmit, setError, formState } = useForm<ApprovalValues>({
+    resolver: zodResolver(approvalSchema),
+    defaultValues: { tutor_id: "", topic_id: "", evidence: "", link: "", expires_at: "" },
+  });
+  const formError = useServerErrors(create.error, setError, APPROVAL_FIELDS);
+  const errors = formState.errors;
+  const submit = handleSubmit((v) =>
     create.mutate({
-      tutor_id: v.tutor_id.trim(),
+      tutor_id: v.tutor_id,
       topic_id: Number(v.topic_id),
-      evidence: v.evidence.trim(),
-      link: v.link.trim() || null,
+      evidence: v.evidence,
+      link: v.link || null,
       expires_at: v.expires_at ? new Date(v.expires_at).toISOString() : null,
-    });
-  };
+    }),
+  );
   return (
     <details className="panel">
       <summary className="panel__title">{t("approvals.new")}</summary>
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? create.error : undefined} />
         {create.isSuccess ? <p className="notice" role="status">{t("approvals.created")}</p> : null}
-        <SelectField label={t("approvals.tutor")} name="tutor_id" value={v.tutor_id} onChange={(e) => setV({ ...v, tutor_id: e.target.value })} error={errors.field("tutor_id")}>
+        <SelectField label={t("approvals.tutor")} {...register("tutor_id")} error={errors.tutor_id?.message}>
           <option value="">—</option>
           {(tutors.data ?? []).map((tu) => (
             <option key={tu.user_id} value={tu.user_id}>
@@ -60,7 +76,7 @@ function NewApproval() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("teach.topic")} name="topic_id" value={v.topic_id} onChange={(e) => setV({ ...v, topic_id: e.target.value })} error={errors.field("topic_id")}>
+        <SelectField label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message}>
           <option value="">{t("find.chooseTopic")}</option>
           {(topics.data ?? []).map((tp) => (
             <option key={tp.id} value={tp.id}>
@@ -68,9 +84,9 @@ function NewApproval() {
             </option>
           ))}
         </SelectField>
-        <TextAreaField label={t("approvals.evidence")} name="evidence" value={v.evidence} onChange={(e) => setV({ ...v, evidence: e.target.value })} error={errors.field("evidence")} />
-        <TextField label={t("approvals.link")} type="url" name="link" value={v.link} onChange={(e) => setV({ ...v, link: e.target.value })} error={errors.field("link")} />
-        <TextField label={t("approvals.expires")} type="date" name="expires_at" value={v.expires_at} onChange={(e) => setV({ ...v, expires_at: e.target.value })} error={errors.field("expires_at")} />
+        <TextAreaField label={t("approvals.evidence")} {...register("evidence")} error={errors.evidence?.message} />
+        <TextField label={t("approvals.link")} type="url" {...register("link")} error={errors.link?.message} />
+        <TextField label={t("approvals.expires")} type="date" {...register("expires_at")} error={errors.expires_at?.message} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("approvals.approve")}
         </button>
@@ -86,9 +102,9 @@ function ApprovalCard({ a }: { a: Approval }) {
   const [open, setOpen] = useState(false);
   const detail = useApproval(open ? a.id : null);
   const transition = useTransitionApproval();
-  const [reason, setReason] = useState("");
-  const errors = useFormErrors(transition.error, ["reason", "status"]);
-  const act = (status: ApprovalStatus) => transition.mutate({ id: a.id, status, reason: reason.trim() });
+  const { register, getValues, setError, formState } = useForm<{ reason: string }>({ defaultValues: { reason: "" } });
+  const formError = useServerErrors(transition.error, setError, ["reason"]);
+  const act = (status: ApprovalStatus) => transition.mutate({ id: a.id, status, reason: getValues("reason").trim() });
   return (
     <li className="card">
       <div className="card__head">
@@ -117,8 +133,8 @@ function ApprovalCard({ a }: { a: Approval }) {
                 ))}
               </ol>
               {d.running_pairings.length ? <p className="muted">{t("approvals.running", { count: d.running_pairings.length })}</p> : null}
-              <ErrorAlert error={errors.formError ? transition.error : undefined} />
-              <TextAreaField label={t("approvals.reason")} name="reason" value={reason} onChange={(e) => setReason(e.target.value)} error={errors.field("reason")} />
+              <ErrorAlert error={formError ? transition.error : undefined} />
+              <TextAreaField label={t("approvals.reason")} {...register("reason")} error={formState.errors.reason?.message} />
               <div className="row">
                 {a.status !== "approved" ? (
                   <button type="button" className="button button--primary" disabled={transition.isPending} onClick={() => act("approved")}>
