@@ -37,7 +37,9 @@ class Identity:
         """True when the published access rule lets this caller in (so fuzzing goes past the guard)."""
         roles, scopes = op.get("x-required-roles"), op.get("x-required-scopes")
         if not self.roles:  # a machine client: only what its scopes open, or what needs a token but no user
-            return bool(scopes and set(scopes) & set(self.scopes)) or (not roles and not scopes and not op.get("x-signed-in-user"))
+            return bool(scopes and set(scopes) & set(self.scopes)) or (
+                not roles and not scopes and not op.get("x-signed-in-user")
+            )
         if roles or scopes:
             return bool(roles and set(roles) & set(self.roles))
         return True
@@ -86,8 +88,15 @@ def fuzz(spec: dict[str, Any], base_url: str, identity: Identity, *, sign_in: bo
 
 def _run(strategy: Any, base_url: str, headers: dict[str, str], literal: set[tuple[str, str]]) -> None:
     # Seeded (derandomize) and without the example database: the same code gets the same run every time.
-    @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, phases=[Phase.explicit, Phase.generate],
-              suppress_health_check=list(HealthCheck), report_multiple_bugs=False)
+    @settings(
+        max_examples=EXAMPLES,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+    )
     @given(case=strategy)
     def run(case: schemathesis.Case) -> None:
         if "{" in case.path and (case.method.upper(), case.formatted_path) in literal:

@@ -29,7 +29,9 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     backend = os.environ.get("NEARPEER_TEST_DB", "sqlite")
     data_dir = Path(tmp_path_factory.mktemp(f"np-fuzz-{backend}-{os.getpid()}"))
     # Cheap password hashing: the fuzzer creates and imports many accounts.
-    running = Stack(data_dir, port=free_port(), database=backend, extra_env={"PASSWORD_MEMORY_KIB": "64", "PASSWORD_TIME_COST": "1"})
+    running = Stack(
+        data_dir, port=free_port(), database=backend, extra_env={"PASSWORD_MEMORY_KIB": "64", "PASSWORD_TIME_COST": "1"}
+    )
     running.start()
     yield running
     running.stop()
@@ -39,16 +41,34 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture(scope="module")
 def identities(fuzz_stack: Stack) -> Iterator[dict[str, Identity]]:
     url = fuzz_stack.url
-    login = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": fuzz_stack.secrets["passwords"]["admin"]}, timeout=30)
+    login = httpx.post(
+        f"{url}/api/auth/login",
+        json={"username": "admin", "password": fuzz_stack.secrets["passwords"]["admin"]},
+        timeout=30,
+    )
     admin_token = ok(login)["access_token"]
     with httpx.Client(base_url=url, timeout=30, headers={"Authorization": f"Bearer {admin_token}"}) as admin:
         crowd = Crowd(url, admin)
         learner = crowd.person("learner")
-        client = ok(admin.post("/api/admin/clients", json={"name": f"Fuzz timetable {uuid.uuid4().hex[:6]}", "scopes": list(TIMETABLE_SCOPES)}), 201)
-        granted = ok(httpx.post(f"{url}/api/auth/token", data={"grant_type": "client_credentials"}, auth=(client["client_id"], client["client_secret"])))
+        client = ok(
+            admin.post(
+                "/api/admin/clients",
+                json={"name": f"Fuzz timetable {uuid.uuid4().hex[:6]}", "scopes": list(TIMETABLE_SCOPES)},
+            ),
+            201,
+        )
+        granted = ok(
+            httpx.post(
+                f"{url}/api/auth/token",
+                data={"grant_type": "client_credentials"},
+                auth=(client["client_id"], client["client_secret"]),
+            )
+        )
         yield {
             "admin": Identity("admin", admin_token, roles=("admin",)),
-            "learner": Identity("learner", str(learner.api.headers["Authorization"]).removeprefix("Bearer "), roles=("learner",)),
+            "learner": Identity(
+                "learner", str(learner.api.headers["Authorization"]).removeprefix("Bearer "), roles=("learner",)
+            ),
             "timetable": Identity("timetable", granted["access_token"], scopes=TIMETABLE_SCOPES),
         }
         crowd.close()
@@ -62,19 +82,25 @@ def spec(fuzz_stack: Stack) -> dict[str, Any]:
 
 
 def _check(report: FuzzReport, started: float, label: str) -> None:
-    print(f"\nfuzz {label} on {os.environ.get('NEARPEER_TEST_DB', 'sqlite')}: {report.operations} operations, "
-          f"{len(report.failures)} failing, {time.monotonic() - started:.0f} s")
+    print(
+        f"\nfuzz {label} on {os.environ.get('NEARPEER_TEST_DB', 'sqlite')}: {report.operations} operations, "
+        f"{len(report.failures)} failing, {time.monotonic() - started:.0f} s"
+    )
     assert report.operations > 0
     assert not report.failures, "\n\n".join(report.failures)
 
 
 @pytest.mark.parametrize("who", ["admin", "learner", "timetable"])
-def test_no_server_error_and_every_answer_as_documented(who: str, spec: dict[str, Any], fuzz_stack: Stack, identities: dict[str, Identity]) -> None:
+def test_no_server_error_and_every_answer_as_documented(
+    who: str, spec: dict[str, Any], fuzz_stack: Stack, identities: dict[str, Identity]
+) -> None:
     started = time.monotonic()
     _check(fuzz(spec, fuzz_stack.url, identities[who]), started, who)
 
 
-def test_sign_in_operations_anonymously(spec: dict[str, Any], fuzz_stack: Stack, identities: dict[str, Identity]) -> None:
+def test_sign_in_operations_anonymously(
+    spec: dict[str, Any], fuzz_stack: Stack, identities: dict[str, Identity]
+) -> None:
     started = time.monotonic()
     _check(fuzz(spec, fuzz_stack.url, Identity("anonymous", ""), sign_in=True), started, "sign-in")
 

@@ -124,12 +124,26 @@ def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
 
 def _validation_details(exc: RequestValidationError) -> list[ErrorDetail]:
     return [
-        ErrorDetail(field=_field_path(err.get("loc", ())), code=str(err.get("type", "invalid")), message=err.get("msg", "invalid"))
+        ErrorDetail(
+            field=_field_path(err.get("loc", ())),
+            code=str(err.get("type", "invalid")),
+            message=err.get("msg", "invalid"),
+        )
         for err in exc.errors()
     ]
 
 
-_STATUS_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed", 409: "conflict", 413: "payload_too_large", 415: "unsupported_media_type", 429: "too_many_requests"}
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
 
 
 UNEXPECTED_MESSAGE = "An unexpected error occurred; it has been logged."
@@ -209,7 +223,9 @@ def publish_json_errors(app: FastAPI) -> None:
                     content = response.get("content") or {}
                     if str(status)[:1] in "45" and list(content) != ["application/json"]:
                         found = next((media["schema"] for media in content.values() if "schema" in media), None)
-                        response["content"] = {"application/json": {"schema": found or {"$ref": "#/components/schemas/ErrorBody"}}}
+                        response["content"] = {
+                            "application/json": {"schema": found or {"$ref": "#/components/schemas/ErrorBody"}}
+                        }
         return schema
 
     app.openapi = openapi  # type: ignore[method-assign]

@@ -22,7 +22,9 @@ from kit.errors import ErrorDetail, ValidationFailed
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1
 YEAR_MIN, YEAR_MAX = 1000, 8999
-_DATE_LIKE = re.compile(r"^[+-]?\d{4,}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$")
+_DATE_LIKE = re.compile(
+    r"^[+-]?\d{4,}-\d{2}-\d{2}(?:[Tt ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?)?$"
+)
 _JSON = re.compile(r"^application/(?:[\w.+-]+\+)?json")
 
 
@@ -127,7 +129,10 @@ async def check_inputs(request: Request) -> None:
     details: list[ErrorDetail] = []
     route = request.scope.get("route")
     ints = _int_params(route) if isinstance(route, APIRoute) else frozenset()
-    for location, values in (("path", list(request.path_params.items())), ("query", request.query_params.multi_items())):
+    for location, values in (
+        ("path", list(request.path_params.items())),
+        ("query", request.query_params.multi_items()),
+    ):
         for name, raw in values:
             if not isinstance(raw, str):
                 continue
@@ -136,7 +141,13 @@ async def check_inputs(request: Request) -> None:
             if problem is None and (location, name) in ints and re.fullmatch(r"[+-]?\d+", digits):
                 problem = int_problem(int(digits)) if len(digits) <= 12 else int_problem(INT_MAX + 1)
             if problem:
-                details.append(ErrorDetail(field=f"{location}.{name}", code="nul_character" if "NUL" in problem else "out_of_range", message=problem))
+                details.append(
+                    ErrorDetail(
+                        field=f"{location}.{name}",
+                        code="nul_character" if "NUL" in problem else "out_of_range",
+                        message=problem,
+                    )
+                )
     if request.method in ("POST", "PUT", "PATCH", "DELETE"):
         _problems(await _body(request), "body", details)
     if details:

@@ -54,7 +54,9 @@ class BodyLimitMiddleware:
         limit = self.limit_for(scope)
         declared = next((value for name, value in scope["headers"] if name == b"content-length"), None)
         if declared is not None and declared.strip().isdigit() and int(declared) > limit:
-            await error_response(413, "payload_too_large", f"Request body larger than {limit} bytes")(scope, receive, send)
+            await error_response(413, "payload_too_large", f"Request body larger than {limit} bytes")(
+                scope, receive, send
+            )
             return
         received = 0
 

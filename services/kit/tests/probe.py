@@ -65,5 +65,9 @@ def page(_: SignedInUser) -> HTMLResponse:
 
 
 def create_probe(jwks: str, **overrides: Any) -> FastAPI:
-    settings = ServiceSettings(environment="test", service_name="probe", database_url="sqlite://", auth_jwks_json=jwks, **overrides)
-    return create_service_app(settings, title="probe", description="kit probe", migrations=MIGRATIONS, routers=[router], run_workers=False)
+    settings = ServiceSettings(
+        environment="test", service_name="probe", database_url="sqlite://", auth_jwks_json=jwks, **overrides
+    )
+    return create_service_app(
+        settings, title="probe", description="kit probe", migrations=MIGRATIONS, routers=[router], run_workers=False
+    )

@@ -41,7 +41,9 @@ def test_operation_ids_are_tag_and_name(client: TestClient) -> None:
     spec = client.get("/api/sample/openapi.json").json()
     ids = {op["operationId"] for path in spec["paths"].values() for op in path.values()}
     assert "sample-things-create_thing" in ids
-    error_schema = spec["paths"]["/api/sample/things"]["post"]["responses"]["422"]["content"]["application/json"]["schema"]
+    error_schema = spec["paths"]["/api/sample/things"]["post"]["responses"]["422"]["content"]["application/json"][
+        "schema"
+    ]
     assert error_schema["$ref"].endswith("/ErrorBody")
 
 

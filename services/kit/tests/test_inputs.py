@@ -45,13 +45,23 @@ def test_nul_is_refused_in_path_query_body_and_form(probe: TestClient) -> None:
 
 
 def test_body_integers_must_fit_a_column(probe: TestClient) -> None:
-    _refused(probe.post("/api/probe/slots", json={"title": "t", "seats": BIG, "starts_at": "2026-01-01T10:00:00Z"}), "body.seats", "out_of_range")
+    _refused(
+        probe.post("/api/probe/slots", json={"title": "t", "seats": BIG, "starts_at": "2026-01-01T10:00:00Z"}),
+        "body.seats",
+        "out_of_range",
+    )
     _refused(probe.put("/api/probe/bulk", json={"items": [{"id": 2**63}]}), "body.items.0.id", "out_of_range")
 
 
-@pytest.mark.parametrize("moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-02:00", "0999-06-01T00:00:00Z", "9000-01-01"])
+@pytest.mark.parametrize(
+    "moment", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-02:00", "0999-06-01T00:00:00Z", "9000-01-01"]
+)
 def test_dates_that_would_overflow_are_refused(probe: TestClient, moment: str) -> None:
-    _refused(probe.post("/api/probe/slots", json={"title": "t", "seats": 1, "starts_at": moment}), "body.starts_at", "out_of_range")
+    _refused(
+        probe.post("/api/probe/slots", json={"title": "t", "seats": 1, "starts_at": moment}),
+        "body.starts_at",
+        "out_of_range",
+    )
     _refused(probe.get("/api/probe/items/1", params={"when": moment}), "query.when", "out_of_range")
 
 

@@ -31,7 +31,11 @@ def test_a_declared_body_over_the_limit_is_refused(probe: TestClient) -> None:
 
 def test_a_chunked_body_is_counted_as_it_arrives(probe: TestClient) -> None:
     _too_large(probe.post("/api/probe/raw", content=iter([b"x" * 600, b"x" * 600])))
-    _too_large(probe.post("/api/probe/slots", content=iter([b"{" + b" " * 1200 + b"}"]), headers={"Content-Type": "application/json"}))
+    _too_large(
+        probe.post(
+            "/api/probe/slots", content=iter([b"{" + b" " * 1200 + b"}"]), headers={"Content-Type": "application/json"}
+        )
+    )
     assert probe.post("/api/probe/raw", content=iter([b"x" * 400, b"x" * 400])).json() == {"size": 800}
 
 

@@ -7,7 +7,11 @@ MIB = 1 << 20
 
 def test_the_service_refuses_a_body_over_its_own_limit(client: TestClient, auth: Auth) -> None:
     """Reached directly (no gateway in front), the service still bounds what it reads: 413 in the common shape."""
-    response = client.post("/api/matching/topics", content=b"{" + b" " * MIB + b"}", headers=auth.user(roles=["admin"]) | {"Content-Type": "application/json"})
+    response = client.post(
+        "/api/matching/topics",
+        content=b"{" + b" " * MIB + b"}",
+        headers=auth.user(roles=["admin"]) | {"Content-Type": "application/json"},
+    )
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large" and response.json()["request_id"]
 
@@ -22,5 +26,9 @@ def test_integers_beyond_a_column_are_a_422_naming_the_field(client: TestClient,
 def test_bulk_profile_routes_take_the_bulk_limit(client: TestClient, auth: Auth) -> None:
     """A faculty's worth of profiles may pass 1 MiB: those routes are marked bulk (20 MiB by default)."""
     body = b'[{"user_id": "' + b"x" * (2 * MIB) + b'"}]'
-    response = client.post("/api/matching/learners/bulk", content=body, headers=auth.user(roles=["admin"]) | {"Content-Type": "application/json"})
+    response = client.post(
+        "/api/matching/learners/bulk",
+        content=body,
+        headers=auth.user(roles=["admin"]) | {"Content-Type": "application/json"},
+    )
     assert response.status_code == 422
