@@ -1,4 +1,7 @@
-import { useEffect, useState, type FormEvent } from "react";
+import { useEffect, useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useQueryClient } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { useUserNames } from "../../api/admin";
@@ -7,7 +10,7 @@ import { Page } from "../../components/Page";
 import { ScoreBars } from "../../components/ScoreBars";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { ProgressBar } from "../../components/ProgressBar";
-import { SelectField, TextField, useFormErrors } from "../../components/forms";
+import { FieldFrame, SelectField, TextField, useServerErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 export default function RunsPage() {
@@ -53,43 +56,51 @@ export default function RunsPage() {
   );
 }
 
+const runSchema = z.object({ cohort: z.string().trim(), topic_ids: z.array(z.number()), mode: z.enum(["optimal", "stable"]) });
+type RunValues = z.infer<typeof runSchema>;
+const RUN_FIELDS = ["cohort", "topic_ids", "mode"] as const;
+
 function StartRun({ onStarted }: { onStarted: (id: number) => void }) {
   const { t } = useTranslation();
   const topics = useTopics();
   const start = useStartRun();
-  const [cohort, setCohort] = useState("");
-  const [topicIds, setTopicIds] = useState<number[]>([]);
-  const [mode, setMode] = useState<"optimal" | "stable">("optimal");
-  const errors = useFormErrors(start.error, ["cohort", "topic_ids", "mode", "proposing"]);
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    start.mutate(
-      { cohort: cohort.trim(), topic_ids: topicIds, mode, proposing: mode === "stable" ? "learners" : null },
-      { onSuccess: (run) => onStarted(run.id) },
-    );
-  };
+  const { register, control, handleSubmit, setError, formState } = useForm<RunValues>({
+    resolver: zodResolver(runSchema),
+    defaultValues: { cohort: "", topic_ids: [], mode: "optimal" },
+  });
+  const formError = useServerErrors(start.error, setError, RUN_FIELDS);
+  const errors = formState.errors;
+  const submit = handleSubmit((v) =>
+    start.mutate({ ...v, proposing: v.mode === "stable" ? "learners" : null }, { onSuccess: (run) => onStarted(run.id) }),
+  );
   return (
     <section className="panel" aria-labelledby="start-run">
       <h2 className="panel__title" id="start-run">
         {t("runs.start")}
       </h2>
       <p className="muted">{t("runs.dryRunNote")}</p>
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? start.error : undefined} />
-        <TextField label={t("runs.cohort")} hint={t("runs.cohortHint")} name="cohort" value={cohort} onChange={(e) => setCohort(e.target.value)} error={errors.field("cohort")} />
-        <fieldset className="checks">
-          <legend className="field__label">{t("runs.topics")}</legend>
-          <div className="checks__row checks__row--scroll">
-            {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => (
-              <label key={tp.id} className="check">
-                <input type="checkbox" checked={topicIds.includes(tp.id)} onChange={(e) => setTopicIds((ids) => (e.target.checked ? [...ids, tp.id] : ids.filter((x) => x !== tp.id)))} />
-                <span>{tp.path || tp.name}</span>
-              </label>
-            ))}
-          </div>
-          {errors.field("topic_ids") ? <p className="field__error">{errors.field("topic_ids")}</p> : null}
-        </fieldset>
-        <SelectField label={t("runs.mode")} name="mode" value={mode} onChange={(e) => setMode(e.target.value as "optimal" | "stable")} error={errors.field("mode")}>
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? start.error : undefined} />
+        <TextField label={t("runs.cohort")} hint={t("runs.cohortHint")} {...register("cohort")} error={errors.cohort?.message} />
+        <Controller
+          control={control}
+          name="topic_ids"
+          render={({ field: { value: topicIds, onChange } }) => (
+            <FieldFrame label={t("runs.topics")} error={errors.topic_ids?.message} group="checks">
+              {() => (
+                <div className="checks__row checks__row--scroll">
+                  {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => (
+                    <label key={tp.id} className="check">
+                      <input type="checkbox" checked={topicIds.includes(tp.id)} onChange={(e) => onChange(e.target.checked ? [...topicIds, tp.id] : topicIds.filter((x) => x !== tp.id))} />
+                      <span>{tp.path || tp.name}</span>
+                    </label>
+                  ))}
+                </div>
+              )}
+            </FieldFrame>
+          )}
+        />
+        <SelectField label={t("runs.mode")} {...register("mode")} error={errors.mode?.message}>
           <option value="optimal">{t("runMode.optimal")}</option>
           <option value="stable">{t("runMode.stable")}</option>
         </SelectField>
