@@ -1,4 +1,7 @@
-import { useMemo, useState, type FormEvent } from "react";
+import { useMemo, useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { isApiError } from "../../api/errors";
 import { useTopics } from "../../api/matching";
@@ -10,13 +13,12 @@ import {
   useCreateSession,
   useFreeSlots,
   useSessions,
-  type SessionFormat,
   type TeachingSession,
 } from "../../api/sessions";
 import { useAuth } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { SelectField, TextAreaField, TextField, useFormErrors } from "../../components/forms";
+import { FieldFrame, SelectField, TextAreaField, TextField, useServerErrors } from "../../components/forms";
 import { isoToWallTime, wallTimeToIso } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 
@@ -54,7 +56,38 @@ export default function TutorSessionsPage() {
   );
 }
 
-const FIELDS = ["topic_id", "format", "starts_at", "ends_at", "capacity", "place", "online_url", "plan", "cohort", "override_reason"];
+function sessionSchema(required: string, placeOrLink: string) {
+  return z
+    .object({
+      topic_id: z.string().min(1, required),
+      format: z.enum(["group", "one_to_one"]),
+      starts_at: z.string().min(1, required),
+      ends_at: z.string().min(1, required),
+      capacity: z.string(),
+      place: z.string().trim(),
+      online_url: z.string().trim(),
+      plan: z.string().trim(),
+      cohort: z.string().trim(),
+      override_reason: z.string().trim(),
+      open: z.boolean(),
+    })
+    .refine((v) => v.place || v.online_url, { path: ["place"], message: placeOrLink });
+}
+type SessionValues = z.infer<ReturnType<typeof sessionSchema>>;
+const FIELDS = ["topic_id", "format", "starts_at", "ends_at", "capacity", "place", "online_url", "plan", "cohort", "override_reason"] as const;
+const EMPTY_SESSION: SessionValues = {
+  topic_id: "",
+  format: "group",
+  starts_at: "",
+  ends_at: "",
+  capacity: "8",
+  place: "",
+  online_url: "",
+  plan: "",
+  cohort: "",
+  override_reason: "",
+  open: true,
+};
 
 function CreateSessionForm() {
   const { t } = useTranslation();
@@ -62,23 +95,15 @@ function CreateSessionForm() {
   const fmt = useFormat();
   const topics = useTopics();
   const create = useCreateSession();
-  const [v, setV] = useState({
-    topic_id: "",
-    format: "group" as SessionFormat,
-    starts_at: "",
-    ends_at: "",
-    capacity: "8",
-    place: "",
-    online_url: "",
-    plan: "",
-    cohort: "",
-    override_reason: "",
-    open: true,
+  const schema = useMemo(() => sessionSchema(t("errors.fields.missing"), t("teach.placeOrLink")), [t]);
+  const { register, control, handleSubmit, setError, setValue, resetField, formState } = useForm<SessionValues>({
+    resolver: zodResolver(schema),
+    defaultValues: EMPTY_SESSION,
   });
-  const [missing, setMissing] = useState<string[]>([]);
+  const format = useWatch({ control, name: "format" });
   const [findSlots, setFindSlots] = useState(false);
-  const set = (k: keyof typeof v) => (e: { target: { value: string } }) => setV((p) => ({ ...p, [k]: e.target.value }));
-  const errors = useFormErrors(create.error, FIELDS);
+  const formError = useServerErrors(create.error, setError, FIELDS);
+  const errors = formState.errors;
   const clashes = clashesOf(create.error);
   const clash = isApiError(create.error) && create.error.code === "timetable_clash";
 
@@ -94,40 +119,34 @@ function CreateSessionForm() {
   }, [findSlots, user]);
   const slots = useFreeSlots(slotParams);
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    const need = ["topic_id", "starts_at", "ends_at"].filter((k) => !v[k as keyof typeof v]);
-    if (!v.place.trim() && !v.online_url.trim()) need.push("place");
-    setMissing(need);
-    if (need.length) return;
+  const submit = handleSubmit((v) => {
     const topic = topics.data?.find((tp) => tp.id === Number(v.topic_id));
     create.mutate(
       {
         topic_id: Number(v.topic_id),
         topic_name: topic?.name ?? "",
         format: v.format,
-        place: v.place.trim() || null,
-        online_url: v.online_url.trim() || null,
+        place: v.place || null,
+        online_url: v.online_url || null,
         capacity: v.format === "one_to_one" ? 1 : Number(v.capacity),
-        plan: v.plan.trim() || null,
-        cohort: v.cohort.trim() || null,
+        plan: v.plan || null,
+        cohort: v.cohort || null,
         starts_at: wallTimeToIso(v.starts_at),
         ends_at: wallTimeToIso(v.ends_at),
         tutors: user ? [{ user_id: String(user.id), display_name: user.full_name || user.username }] : [],
         open: v.open,
-        override_reason: v.override_reason.trim() || null,
+        override_reason: v.override_reason || null,
       },
-      { onSuccess: () => setV((p) => ({ ...p, starts_at: "", ends_at: "", plan: "", override_reason: "" })) },
+      { onSuccess: () => (["starts_at", "ends_at", "plan", "override_reason"] as const).forEach((k) => resetField(k)) },
     );
-  };
-  const err = (k: string) => errors.field(k) ?? (missing.includes(k) ? (k === "place" ? t("teach.placeOrLink") : t("errors.fields.missing")) : undefined);
+  });
 
   return (
     <section className="panel" aria-labelledby="create-title">
       <h2 className="panel__title" id="create-title">
         {t("teach.create")}
       </h2>
-      <form className="form form--wide" onSubmit={submit} noValidate>
+      <form className="form form--wide" onSubmit={(e) => void submit(e)} noValidate>
         {clash ? (
           <div className="alert" role="alert">
             <p>{t("teach.clash")}</p>
@@ -141,14 +160,14 @@ function CreateSessionForm() {
             <p>{t("teach.clashOverride")}</p>
           </div>
         ) : (
-          <ErrorAlert error={errors.formError ? create.error : undefined} />
+          <ErrorAlert error={formError ? create.error : undefined} />
         )}
         {create.isSuccess ? (
           <p className="notice" role="status">
             {t("teach.created")}
           </p>
         ) : null}
-        <SelectField label={t("teach.topic")} name="topic_id" value={v.topic_id} onChange={set("topic_id")} error={err("topic_id")}>
+        <SelectField label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message}>
           <option value="">{t("find.chooseTopic")}</option>
           {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => (
             <option key={tp.id} value={tp.id}>
@@ -156,7 +175,7 @@ function CreateSessionForm() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("teach.format")} name="format" value={v.format} onChange={set("format")} error={err("format")}>
+        <SelectField label={t("teach.format")} {...register("format")} error={errors.format?.message}>
           <option value="group">{t("sessionFormat.group")}</option>
           <option value="one_to_one">{t("sessionFormat.one_to_one")}</option>
         </SelectField>
@@ -165,12 +184,10 @@ function CreateSessionForm() {
             label={t("teach.starts")}
             hint={t("teach.zoneHint", { zone: fmt.zoneName() })}
             type="datetime-local"
-            name="starts_at"
-            value={v.starts_at}
-            onChange={set("starts_at")}
-            error={err("starts_at")}
+            {...register("starts_at")}
+            error={errors.starts_at?.message}
           />
-          <TextField label={t("teach.ends")} type="datetime-local" name="ends_at" value={v.ends_at} onChange={set("ends_at")} error={err("ends_at")} />
+          <TextField label={t("teach.ends")} type="datetime-local" {...register("ends_at")} error={errors.ends_at?.message} />
         </div>
         <div className="row">
           <button type="button" className="button button--secondary button--small" onClick={() => setFindSlots(true)}>
@@ -189,13 +206,10 @@ function CreateSessionForm() {
                       <button
                         type="button"
                         className="chip"
-                        onClick={() =>
-                          setV((p) => ({
-                            ...p,
-                            starts_at: isoToWallTime(s.starts_at),
-                            ends_at: isoToWallTime(new Date(new Date(s.starts_at).getTime() + 60 * 60_000).toISOString()),
-                          }))
-                        }
+                        onClick={() => {
+                          setValue("starts_at", isoToWallTime(s.starts_at));
+                          setValue("ends_at", isoToWallTime(new Date(new Date(s.starts_at).getTime() + 60 * 60_000).toISOString()));
+                        }}
                       >
                         {fmt.dateTime(s.starts_at)}
                       </button>
@@ -206,18 +220,18 @@ function CreateSessionForm() {
             }
           </QueryView>
         ) : null}
-        {v.format === "group" ? (
-          <TextField label={t("teach.capacity")} type="number" min={1} max={500} name="capacity" value={v.capacity} onChange={set("capacity")} error={err("capacity")} />
+        {format === "group" ? (
+          <TextField label={t("teach.capacity")} type="number" min={1} max={500} {...register("capacity")} error={errors.capacity?.message} />
         ) : null}
-        <TextField label={t("teach.place")} name="place" value={v.place} onChange={set("place")} error={err("place")} />
-        <TextField label={t("teach.onlineUrl")} type="url" name="online_url" value={v.online_url} onChange={set("online_url")} error={err("online_url")} />
-        <TextField label={t("teach.cohort")} name="cohort" value={v.cohort} onChange={set("cohort")} error={err("cohort")} />
-        <TextAreaField label={t("teach.plan")} name="plan" value={v.plan} onChange={set("plan")} error={err("plan")} />
+        <TextField label={t("teach.place")} {...register("place")} error={errors.place?.message} />
+        <TextField label={t("teach.onlineUrl")} type="url" {...register("online_url")} error={errors.online_url?.message} />
+        <TextField label={t("teach.cohort")} {...register("cohort")} error={errors.cohort?.message} />
+        <TextAreaField label={t("teach.plan")} {...register("plan")} error={errors.plan?.message} />
         {clash ? (
-          <TextAreaField label={t("teach.overrideReason")} hint={t("teach.overrideHint")} name="override_reason" value={v.override_reason} onChange={set("override_reason")} error={err("override_reason")} />
+          <TextAreaField label={t("teach.overrideReason")} hint={t("teach.overrideHint")} {...register("override_reason")} error={errors.override_reason?.message} />
         ) : null}
         <label className="check">
-          <input type="checkbox" checked={v.open} onChange={(e) => setV((p) => ({ ...p, open: e.target.checked }))} />
+          <input type="checkbox" {...register("open")} />
           <span>{t("teach.openNow")}</span>
         </label>
         <button type="submit" className="button button--primary" disabled={create.isPending}>
@@ -269,20 +283,21 @@ function TutorSessionCard({ s }: { s: TeachingSession }) {
             <div className="stack">
               {booked.length === 0 ? <p className="muted">{t("teach.noAttendees")}</p> : null}
               {booked.length ? (
-                <fieldset className="checks">
-                  <legend className="field__label">{done ? t("teach.attendees") : t("teach.attendance")}</legend>
-                  {booked.map((b) => (
-                    <label key={b.id} className="check">
-                      <input
-                        type="checkbox"
-                        disabled={done}
-                        checked={done ? b.attended !== false : !absent.includes(b.learner_id)}
-                        onChange={(e) => setAbsent((a) => (e.target.checked ? a.filter((x) => x !== b.learner_id) : [...a, b.learner_id]))}
-                      />
-                      <span>{b.learner_name}</span>
-                    </label>
-                  ))}
-                </fieldset>
+                <FieldFrame label={done ? t("teach.attendees") : t("teach.attendance")} group="checks">
+                  {() =>
+                    booked.map((b) => (
+                      <label key={b.id} className="check">
+                        <input
+                          type="checkbox"
+                          disabled={done}
+                          checked={done ? b.attended !== false : !absent.includes(b.learner_id)}
+                          onChange={(e) => setAbsent((a) => (e.target.checked ? a.filter((x) => x !== b.learner_id) : [...a, b.learner_id]))}
+                        />
+                        <span>{b.learner_name}</span>
+                      </label>
+                    ))
+                  }
+                </FieldFrame>
               ) : null}
               {waiting.length ? (
                 <p className="muted">
