@@ -1,10 +1,13 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { Controller, useForm } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import { useClients, useCreateClient, useRevokeClient, useRotateSecret, useScopes, useUserNames } from "../../api/admin";
 import { useCreateExclusion, useDeleteExclusion, useExclusions } from "../../api/matching";
 import { useCreateWebhook, useReplayDelivery, useToggleWebhook, useWebhookDeliveries, useWebhooks, type WebhookEndpoint } from "../../api/sessions";
 import { Page } from "../../components/Page";
-import { CheckboxGroup, TextAreaField, TextField, useFormErrors } from "../../components/forms";
+import { CheckboxGroup, TextAreaField, TextField, useFormErrors, useServerErrors } from "../../components/forms";
 import { CopyButton } from "../../components/CopyButton";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { useFormat } from "../../lib/useFormat";
@@ -12,6 +15,13 @@ import { FeedsPanel } from "./FeedsPanel";
 import { OutboxPanel } from "./OutboxPanel";
 
 /** Machine clients, timetable feeds, webhooks, exclusions: the plumbing an admin looks after. */
+const clientSchema = z.object({ name: z.string().trim(), scopes: z.array(z.string()) });
+type ClientValues = z.infer<typeof clientSchema>;
+const webhookSchema = z.object({ url: z.string().trim() });
+type WebhookValues = z.infer<typeof webhookSchema>;
+const exclusionSchema = z.object({ learner_id: z.string().trim(), tutor_id: z.string().trim(), reason: z.string().trim() });
+type ExclusionValues = z.infer<typeof exclusionSchema>;
+
 export default function IntegrationsPage() {
   const { t } = useTranslation();
   return (
@@ -52,14 +62,14 @@ function Clients() {
   const create = useCreateClient();
   const rotate = useRotateSecret();
   const revoke = useRevokeClient();
-  const [name, setName] = useState("");
-  const [chosen, setChosen] = useState<string[]>(["timetable:write", "timetable:read", "sessions:read"]);
-  const errors = useFormErrors(create.error, ["name", "scopes"]);
+  const { register, control, handleSubmit, setError, formState } = useForm<ClientValues>({
+    resolver: zodResolver(clientSchema),
+    defaultValues: { name: "", scopes: ["timetable:write", "timetable:read", "sessions:read"] },
+  });
+  const formError = useServerErrors(create.error, setError, ["name", "scopes"]);
+  const errors = formState.errors;
   const shown = rotate.data ?? create.data;
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate({ name: name.trim(), scopes: chosen });
-  };
+  const submit = handleSubmit((v) => create.mutate(v));
   return (
     <section className="panel" aria-labelledby="clients">
       <h2 className="panel__title" id="clients">
@@ -96,16 +106,22 @@ function Clients() {
           </ul>
         )}
       </QueryView>
-      <form className="form" onSubmit={submit} noValidate>
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
-        <TextField label={t("integrations.name")} name="name" value={name} onChange={(e) => setName(e.target.value)} error={errors.field("name")} />
-        <CheckboxGroup
-          legend={t("integrations.scopes")}
-          options={(scopes.data ?? []).map((s) => s.scope)}
-          value={chosen}
-          onChange={setChosen}
-          label={(s) => s}
-          error={errors.field("scopes")}
+      <form className="form" onSubmit={(e) => void submit(e)} noValidate>
+        <ErrorAlert error={formError ? create.error : undefined} />
+        <TextField label={t("integrations.name")} {...register("name")} error={errors.name?.message} />
+        <Controller
+          control={control}
+          name="scopes"
+          render={({ field }) => (
+            <CheckboxGroup
+              legend={t("integrations.scopes")}
+              options={(scopes.data ?? []).map((s) => s.scope)}
+              value={field.value}
+              onChange={field.onChange}
+              label={(s) => s}
+              error={errors.scopes?.message}
+            />
+          )}
         />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("integrations.createClient")}
@@ -119,10 +135,16 @@ function Webhooks() {
   const { t } = useTranslation();
   const hooks = useWebhooks();
   const create = useCreateWebhook();
-  const [url, setUrl] = useState("");
   const [open, setOpen] = useState<number | null>(null);
   const toggle = useToggleWebhook();
-  const errors = useFormErrors(create.error, ["url", "events", "description"]);
+  const { register, handleSubmit, setError, formState } = useForm<WebhookValues>({
+    resolver: zodResolver(webhookSchema),
+    defaultValues: { url: "" },
+  });
+  // The events are fixed here, so an error about them is shown on the URL.
+  const formError = useServerErrors(create.error, setError, ["url"]);
+  const eventsError = useFormErrors(create.error, ["events"]).field("events");
+  const submit = handleSubmit((v) => create.mutate({ url: v.url, events: ["session.created", "session.changed", "session.cancelled"], description: null }));
   return (
     <section className="panel" aria-labelledby="webhooks">
       <h2 className="panel__title" id="webhooks">
@@ -155,16 +177,9 @@ function Webhooks() {
           </ul>
         )}
       </QueryView>
-      <form
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ url: url.trim(), events: ["session.created", "session.changed", "session.cancelled"], description: null });
-        }}
-      >
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
-        <TextField label={t("integrations.webhookUrl")} type="url" name="url" value={url} onChange={(e) => setUrl(e.target.value)} error={errors.field("url") ?? errors.field("events")} />
+      <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+        <ErrorAlert error={formError && !eventsError ? create.error : undefined} />
+        <TextField label={t("integrations.webhookUrl")} type="url" {...register("url")} error={formState.errors.url?.message ?? eventsError} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("integrations.addWebhook")}
         </button>
@@ -231,8 +246,13 @@ function Exclusions() {
   const name = (id: string) => names.data?.get(id) ?? id;
   const create = useCreateExclusion();
   const remove = useDeleteExclusion();
-  const [v, setV] = useState({ learner_id: "", tutor_id: "", reason: "" });
-  const errors = useFormErrors(create.error, ["learner_id", "tutor_id", "reason"]);
+  const { register, handleSubmit, setError, formState } = useForm<ExclusionValues>({
+    resolver: zodResolver(exclusionSchema),
+    defaultValues: { learner_id: "", tutor_id: "", reason: "" },
+  });
+  const formError = useServerErrors(create.error, setError, ["learner_id", "tutor_id", "reason"]);
+  const errors = formState.errors;
+  const submit = handleSubmit((v) => create.mutate(v));
   return (
     <section className="panel" aria-labelledby="exclusions">
       <h2 className="panel__title" id="exclusions">
@@ -255,18 +275,11 @@ function Exclusions() {
           </ul>
         )}
       </QueryView>
-      <form
-        className="form"
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault();
-          create.mutate({ learner_id: v.learner_id.trim(), tutor_id: v.tutor_id.trim(), reason: v.reason.trim() });
-        }}
-      >
-        <ErrorAlert error={errors.formError ? create.error : undefined} />
-        <TextField label={t("integrations.learnerId")} name="learner_id" value={v.learner_id} onChange={(e) => setV({ ...v, learner_id: e.target.value })} error={errors.field("learner_id")} />
-        <TextField label={t("approvals.tutorId")} name="tutor_id" value={v.tutor_id} onChange={(e) => setV({ ...v, tutor_id: e.target.value })} error={errors.field("tutor_id")} />
-        <TextAreaField label={t("approvals.reason")} name="reason" value={v.reason} onChange={(e) => setV({ ...v, reason: e.target.value })} error={errors.field("reason")} />
+      <form className="form" noValidate onSubmit={(e) => void submit(e)}>
+        <ErrorAlert error={formError ? create.error : undefined} />
+        <TextField label={t("integrations.learnerId")} {...register("learner_id")} error={errors.learner_id?.message} />
+        <TextField label={t("approvals.tutorId")} {...register("tutor_id")} error={errors.tutor_id?.message} />
+        <TextAreaField label={t("approvals.reason")} {...register("reason")} error={errors.reason?.message} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("integrations.addExclusion")}
         </button>
