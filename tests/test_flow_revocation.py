@@ -86,7 +86,7 @@ def test_a_demoted_supervisor_is_refused_by_every_service_and_a_service_that_was
     finally:
         stack.start_service("feedback")
     # The outbox kept feedback's message while it was down and delivers it now (retries back off: allow for that).
-    poll(_refusal(f"{stack.service_url('feedback')}/api/feedback/portfolio/{demoted.id}", old, "token_revoked"), timeout=45,
+    poll(_refusal(f"{stack.service_url('feedback')}/api/feedback/portfolio/{demoted.id}", old, "token_revoked"), timeout=70,
          interval=0.5, what="feedback to refuse after its restart")
     again = httpx.post(f"{stack.url}/api/auth/login", json={"username": demoted.username, "password": "flow-pass-1234"}, timeout=30)
     fresh = {"Authorization": f"Bearer {ok(again)['access_token']}"}
