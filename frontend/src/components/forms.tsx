@@ -7,7 +7,7 @@ import {
   type TextareaHTMLAttributes,
 } from "react";
 import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
-import { fieldErrors } from "../api/errors";
+import { fieldErrors, type ApiErrorDetail } from "../api/errors";
 import { useErrorText } from "../lib/errorText";
 
 /** What a control needs from its frame: its id and the aria wiring to the hint and the error. */
@@ -227,12 +227,20 @@ export function useFormErrors(error: unknown, fields: readonly string[]) {
  * e.g. `body.username`) on the form's fields, next to them, and focus the
  * first; returns the message for the form when no field claims the error.
  */
-export function useServerErrors<T extends FieldValues>(error: unknown, setError: UseFormSetError<T>, fields: readonly Path<T>[]) {
+export function useServerErrors<T extends FieldValues>(
+  error: unknown,
+  setError: UseFormSetError<T>,
+  fields: readonly Path<T>[],
+  /** A form's own text for a server error on one of its fields (else the translated code, else the server's message). */
+  custom?: (field: Path<T>, detail: ApiErrorDetail) => string | undefined,
+) {
   const { field, formError } = useFormErrors(error, fields);
   useEffect(() => {
+    const server = fieldErrors(error);
     let focus = true;
     for (const f of fields) {
-      const message = field(f);
+      const detail = server[f] ?? server[f.split(".")[0]!];
+      const message = (detail && custom?.(f, detail)) || field(f);
       if (!message) continue;
       setError(f, { type: "server", message }, { shouldFocus: focus });
       focus = false;

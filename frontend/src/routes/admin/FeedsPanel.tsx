@@ -1,17 +1,18 @@
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
+import { zodResolver } from "@hookform/resolvers/zod";
+import { z } from "zod";
 import { useTranslation } from "react-i18next";
 import type { TFunction } from "i18next";
 import { useUserNames } from "../../api/admin";
-import { fieldErrors } from "../../api/errors";
 import { idempotencyKey } from "../../api/client";
 import { useCreateFeed, useDeleteFeed, useFeeds, useRefreshFeed, type Feed, type FeedCreate, type OwnerType } from "../../api/sessions";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { SelectField, TextField, useFormErrors } from "../../components/forms";
+import { SelectField, TextField, useServerErrors } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
-const OWNER_TYPES: readonly OwnerType[] = ["cohort", "group", "person"];
+const OWNER_TYPES = ["cohort", "group", "person"] as const satisfies readonly OwnerType[];
 const FIELDS = ["name", "url", "owner.type", "owner.id"] as const;
-type Field = (typeof FIELDS)[number];
 
 /** Timetable feeds: register one, see each feed's import status, refresh it now, remove it. */
 export function FeedsPanel() {
@@ -206,58 +207,42 @@ function BusyMark() {
   return <span className="spinner__circle" style={{ width: "1em", height: "1em", borderWidth: 2 }} aria-hidden="true" />;
 }
 
-type Values = { name: string; url: string; ownerType: OwnerType; ownerId: string };
-const EMPTY: Values = { name: "", url: "", ownerType: "cohort", ownerId: "" };
-
-function checkValues(t: TFunction, v: Values): Partial<Record<Field, string>> {
-  const errors: Partial<Record<Field, string>> = {};
+function feedSchema(t: TFunction) {
   const missing = t("errors.fields.missing");
-  if (!v.name.trim()) errors.name = missing;
-  const url = v.url.trim();
-  if (!url) errors.url = missing;
-  else if (!/^https?:\/\/\S+$/i.test(url)) errors.url = t("feedAdmin.urlScheme");
-  if (!v.ownerId.trim()) errors["owner.id"] = missing;
-  return errors;
+  return z.object({
+    name: z.string().trim().min(1, missing),
+    url: z
+      .string()
+      .trim()
+      .min(1, missing)
+      .regex(/^https?:\/\/\S+$/i, t("feedAdmin.urlScheme")),
+    owner: z.object({ type: z.enum(OWNER_TYPES), id: z.string().trim().min(1, missing) }),
+  });
 }
+const EMPTY: FeedCreate = { name: "", url: "", owner: { type: "cohort", id: "" } };
 
 function FeedForm() {
   const { t } = useTranslation();
   const create = useCreateFeed();
-  const server = useFormErrors(create.error, FIELDS);
-  const [values, setValues] = useState<Values>(EMPTY);
-  const [local, setLocal] = useState<Partial<Record<Field, string>>>({});
+  const schema = useMemo(() => feedSchema(t), [t]);
+  const { register, control, handleSubmit, setError, reset, formState } = useForm<FeedCreate>({
+    resolver: zodResolver(schema),
+    defaultValues: EMPTY,
+  });
+  const errors = formState.errors;
+  const ownerType = useWatch({ control, name: "owner.type" });
+  // The API's URL check fails as a generic value_error: say what it expects.
+  const formError = useServerErrors(create.error, setError, FIELDS, (field, detail) =>
+    field === "url" && detail.code === "value_error" ? t("feedAdmin.urlScheme") : undefined,
+  );
   const [created, setCreated] = useState("");
-  const [focusTick, setFocusTick] = useState(0);
-  const form = useRef<HTMLFormElement>(null);
   // One Idempotency-Key per submit attempt; sending the very same data again after a failure reuses it,
   // so a request that did reach the server before the connection dropped cannot create a second feed.
   const attempt = useRef<{ body: string; key: string } | null>(null);
 
-  useEffect(() => {
-    if (focusTick) form.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
-  }, [focusTick]);
-
-  const set = (field: Field, patch: Partial<Values>) => {
-    setValues((v) => ({ ...v, ...patch }));
-    setLocal((e) => ({ ...e, [field]: undefined }));
-  };
-
-  // The API's URL check fails as a generic value_error: say what it expects.
-  const urlDetail = fieldErrors(create.error)["url"];
-  const error = (field: Field) =>
-    local[field] ?? (field === "url" && urlDetail?.code === "value_error" ? t("feedAdmin.urlScheme") : server.field(field));
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const send = (data: FeedCreate) => {
     if (create.isPending) return;
     setCreated("");
-    const problems = checkValues(t, values);
-    setLocal(problems);
-    if (Object.keys(problems).length) {
-      setFocusTick((n) => n + 1);
-      return;
-    }
-    const data: FeedCreate = { name: values.name.trim(), url: values.url.trim(), owner: { type: values.ownerType, id: values.ownerId.trim() } };
     const body = JSON.stringify(data);
     if (attempt.current?.body !== body) attempt.current = { body, key: idempotencyKey() };
     create.mutate(
@@ -265,50 +250,43 @@ function FeedForm() {
       {
         onSuccess: (feed) => {
           attempt.current = null;
-          setValues(EMPTY);
+          reset(EMPTY);
           setCreated(feed.name);
         },
-        onError: () => setFocusTick((n) => n + 1),
       },
     );
   };
 
   return (
-    <form className="form" ref={form} onSubmit={submit} noValidate aria-labelledby="feed-form-title">
+    <form className="form" onSubmit={(e) => void handleSubmit(send)(e)} noValidate aria-labelledby="feed-form-title">
       <h3 className="card__title" id="feed-form-title">
         {t("feedAdmin.formTitle")}
       </h3>
       <p className="muted">{t("feedAdmin.formLead")}</p>
       <p role="status">{created ? t("feedAdmin.created", { name: created }) : ""}</p>
-      <ErrorAlert error={server.formError ? create.error : undefined} />
+      <ErrorAlert error={formError ? create.error : undefined} />
       <TextField
         label={t("feedAdmin.name")}
         hint={t("feedAdmin.nameHint")}
-        name="name"
         required
         autoComplete="off"
-        value={values.name}
-        onChange={(e) => set("name", { name: e.target.value })}
-        error={error("name")}
+        {...register("name")}
+        error={errors.name?.message}
       />
       <TextField
         label={t("feedAdmin.url")}
         hint={t("feedAdmin.urlHint")}
         type="url"
-        name="url"
         required
         autoComplete="off"
         inputMode="url"
-        value={values.url}
-        onChange={(e) => set("url", { url: e.target.value })}
-        error={error("url")}
+        {...register("url")}
+        error={errors.url?.message}
       />
       <SelectField
         label={t("feedAdmin.ownerType")}
-        name="owner_type"
-        value={values.ownerType}
-        onChange={(e) => set("owner.type", { ownerType: e.target.value as OwnerType })}
-        error={error("owner.type")}
+        {...register("owner.type")}
+        error={errors.owner?.type?.message}
       >
         {OWNER_TYPES.map((o) => (
           <option key={o} value={o}>
@@ -317,14 +295,12 @@ function FeedForm() {
         ))}
       </SelectField>
       <TextField
-        label={t(`feedAdmin.ownerId.${values.ownerType}`)}
-        hint={t(`feedAdmin.ownerIdHint.${values.ownerType}`)}
-        name="owner_id"
+        label={t(`feedAdmin.ownerId.${ownerType}`)}
+        hint={t(`feedAdmin.ownerIdHint.${ownerType}`)}
         required
         autoComplete="off"
-        value={values.ownerId}
-        onChange={(e) => set("owner.id", { ownerId: e.target.value })}
-        error={error("owner.id")}
+        {...register("owner.id")}
+        error={errors.owner?.id?.message}
       />
       <button type="submit" className="button button--primary" aria-disabled={create.isPending || undefined}>
         {create.isPending ? <BusyMark /> : null}
