@@ -1,10 +1,11 @@
-import { useState, type FormEvent } from "react";
+import { useState } from "react";
+import { useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
 import { useImportUsers, useSetRoles, useUsers, type Role } from "../../api/admin";
 import { ROLES } from "../../api/types";
 import { Page } from "../../components/Page";
 import { Pagination } from "../../components/Pagination";
-import { CheckboxGroup, SelectField, TextField } from "../../components/forms";
+import { CheckboxGroup, FieldFrame, SelectField, TextField } from "../../components/forms";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
 
 const PAGE_SIZE = 25;
@@ -69,25 +70,21 @@ export default function UsersPage() {
 
 function ImportForm() {
   const { t } = useTranslation();
-  const [file, setFile] = useState<File | null>(null);
   const upload = useImportUsers();
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
+  const { register, control, handleSubmit } = useForm<{ file: FileList | null }>({ defaultValues: { file: null } });
+  const files = useWatch({ control, name: "file" });
+  const submit = handleSubmit((v) => {
+    const file = v.file?.[0];
     if (file) upload.mutate(file);
-  };
+  });
   return (
     <details className="panel">
       <summary className="panel__title">{t("users.import")}</summary>
-      <form className="form" onSubmit={submit}>
+      <form className="form" onSubmit={(e) => void submit(e)}>
         <p className="muted">{t("users.importHint")}</p>
-        <div className="field">
-          <label className="field__label" htmlFor="csv-file">
-            {t("users.csvFile")}
-          </label>
-          <input id="csv-file" type="file" accept=".csv,text/csv" onChange={(e) => setFile(e.target.files?.[0] ?? null)} />
-        </div>
+        <FieldFrame label={t("users.csvFile")}>{(control) => <input {...control} type="file" accept=".csv,text/csv" {...register("file")} />}</FieldFrame>
         <ErrorAlert error={upload.error ?? undefined} />
-        <button type="submit" className="button button--primary" disabled={!file || upload.isPending}>
+        <button type="submit" className="button button--primary" disabled={!files?.length || upload.isPending}>
           {t("users.upload")}
         </button>
       </form>

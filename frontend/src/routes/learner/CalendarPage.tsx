@@ -4,6 +4,7 @@ import { useFeedUrl, useMyAgenda, type AgendaEntry } from "../../api/sessions";
 import { Page } from "../../components/Page";
 import { CopyButton } from "../../components/CopyButton";
 import { QueryView } from "../../components/QueryView";
+import { TextField } from "../../components/forms";
 import { useFormat } from "../../lib/useFormat";
 
 const DAY = 86_400_000;
@@ -85,14 +86,7 @@ export default function CalendarPage() {
         <QueryView query={feed}>
           {(f) => (
             <>
-              <div className="field">
-                <label className="field__label" htmlFor="feed-url">
-                  {t("calendar.feedUrl")}
-                </label>
-                <div className="field__control">
-                  <input id="feed-url" className="field__input" readOnly value={f.url} onFocus={(e) => e.target.select()} />
-                </div>
-              </div>
+              <TextField label={t("calendar.feedUrl")} name="feed-url" readOnly value={f.url} onFocus={(e) => e.target.select()} />
               <div className="row">
                 <CopyButton text={f.url} label={t("calendar.copy")} />
               </div>
