@@ -34,3 +34,15 @@ def client_address(scope: Scope, trusted: Sequence[Network]) -> str:
         if not _trusted(hop, trusted):
             return hop[:64]
     return hops[0][:64] if hops else peer
+
+
+def client_scheme(scope: Scope, trusted: Sequence[Network]) -> str:
+    """`http` or `https` as the client used it: a trusted proxy's X-Forwarded-Proto, else this connection's scheme."""
+    client = scope.get("client")
+    if trusted and client and _trusted(str(client[0]), trusted):
+        for name, value in scope["headers"]:
+            if name == b"x-forwarded-proto":
+                proto = value.decode("latin-1").split(",")[-1].strip().lower()
+                if proto in ("http", "https"):
+                    return str(proto)
+    return str(scope.get("scheme", "http"))

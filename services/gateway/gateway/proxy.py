@@ -14,7 +14,7 @@ from starlette.types import Receive, Scope, Send
 from yarl import URL
 
 from gateway.accounts import AccountGate
-from gateway.addresses import Network, client_address
+from gateway.addresses import Network, client_address, client_scheme
 from kit.errors import error_response
 from kit.logging import current_request_id
 
@@ -106,7 +106,9 @@ class Proxy:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode()
         query: bytes = scope.get("query_string", b"")
         url = str(base) + raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-        headers = _request_headers(scope["headers"], scope, client_address(scope, self.trusted_proxies))
+        headers = _request_headers(
+            scope["headers"], scope, client_address(scope, self.trusted_proxies), client_scheme(scope, self.trusted_proxies)
+        )
         body = await _read_body(receive)
         if body is None:
             await error_response(413, "payload_too_large", "Request body too large")(scope, receive, send)
@@ -154,14 +156,14 @@ class Proxy:
         await error_response(*failure)(scope, receive, send)
 
 
-def _request_headers(raw: Iterable[tuple[bytes, bytes]], scope: Scope, client: str) -> list[tuple[str, str]]:
+def _request_headers(raw: Iterable[tuple[bytes, bytes]], scope: Scope, client: str, scheme: str) -> list[tuple[str, str]]:
     headers = [(name.decode("latin-1"), value.decode("latin-1")) for name, value in raw if name not in HOP_BY_HOP]
     request_id = current_request_id()
     if request_id:
         headers.append(("X-Request-ID", request_id))
     if scope.get("client"):
         headers.append(("X-Forwarded-For", client))
-    headers.append(("X-Forwarded-Proto", str(scope.get("scheme", "http"))))
+    headers.append(("X-Forwarded-Proto", scheme))
     return headers
 
 

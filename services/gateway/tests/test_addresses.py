@@ -2,7 +2,7 @@ import ipaddress
 
 import pytest
 
-from gateway.addresses import client_address
+from gateway.addresses import client_address, client_scheme
 
 TRUSTED = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("::1/128")]
 
@@ -32,3 +32,11 @@ def test_forwarded_for_counts_only_from_trusted_proxies(peer: str, forwarded: li
 
 def test_without_trusted_proxies_the_peer_is_the_client() -> None:
     assert client_address(_scope("10.0.0.5", "1.1.1.1"), []) == "10.0.0.5"
+
+
+def test_the_scheme_comes_from_a_trusted_proxy_only() -> None:
+    trusted = {"client": ("10.0.0.5", 1), "scheme": "http", "headers": [(b"x-forwarded-proto", b"https")]}
+    untrusted = {**trusted, "client": ("203.0.113.7", 1)}
+    assert client_scheme(trusted, TRUSTED) == "https"
+    assert client_scheme(untrusted, TRUSTED) == "http"
+    assert client_scheme({**trusted, "headers": [(b"x-forwarded-proto", b"gopher")]}, TRUSTED) == "http"
