@@ -1,7 +1,7 @@
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import { unwrap } from "./errors";
-import type { Schema } from "./types";
+import type { QueryOf, Schema } from "./types";
 
 /* Gateway admin endpoints (users, roles, machine clients, audit): calls through the typed client. */
 
@@ -9,18 +9,8 @@ export type Role = Schema<"Role">;
 export type AuditAction = Schema<"AuditAction">;
 export type AuditEvent = Schema<"AuditEventPublic">;
 
-export interface UserFilters {
-  q?: string;
-  role?: Role;
-  limit: number;
-  offset: number;
-}
-
-export interface AuditFilters {
-  action?: AuditAction;
-  limit: number;
-  offset: number;
-}
+export type UserFilters = QueryOf<"/api/admin/users", "get">;
+export type AuditFilters = QueryOf<"/api/admin/audit", "get">;
 
 export const adminKeys = {
   allUsers: ["admin", "users"] as const,

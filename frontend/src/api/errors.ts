@@ -1,17 +1,8 @@
-/** The one error shape every NearPeer service returns. */
-export interface ApiErrorDetail {
-  field?: string | null;
-  code: string;
-  message: string;
-}
+import type { Schema } from "./types";
 
-export interface ApiErrorBody {
-  status: number;
-  code: string;
-  message: string;
-  request_id?: string | null;
-  details?: ApiErrorDetail[];
-}
+/** The one error shape every NearPeer service returns (generated `ErrorBody`; `details` may be absent from proxies). */
+export type ApiErrorDetail = Schema<"ErrorDetail">;
+export type ApiErrorBody = Omit<Schema<"ErrorBody">, "details"> & { details?: ApiErrorDetail[] };
 
 export class ApiError extends Error {
   readonly status: number;

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "./client";
 import { isApiError, unwrap } from "./errors";
-import type { Schema } from "./types";
+import type { QueryOf, Schema } from "./types";
 import { notificationKeys } from "./notifications";
 
 /* Feedback service: every call goes through the typed client, so paths, bodies and answers come from schema.d.ts. */
@@ -16,10 +16,7 @@ export type FlagStatus = Schema<"FlagStatus">;
 export type Flag = Schema<"FlagPublic">;
 export type PairedChange = Schema<"PairedChange">;
 
-export interface ReportFilters {
-  cohort?: string;
-  topic_id?: number;
-}
+export type ReportFilters = Omit<QueryOf<"/api/feedback/reports/programme", "get">, "format">;
 
 export const feedbackKeys = {
   sessions: ["feedback", "sessions"] as const,

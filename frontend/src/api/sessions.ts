@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, idempotencyKey } from "./client";
 import { unwrap } from "./errors";
-import type { Schema } from "./types";
+import type { QueryOf, Schema } from "./types";
 
 /* Sessions service: every call goes through the typed client, so paths, bodies and answers come from schema.d.ts. */
 
@@ -31,13 +31,7 @@ export function clashesOf(error: unknown): Clash[] {
   return e.clashes ?? e.body?.clashes ?? e.details?.flatMap((d) => d.clashes ?? []) ?? [];
 }
 
-export interface SessionFilters {
-  state?: SessionState;
-  topic_id?: number;
-  tutor_id?: string;
-  start?: string;
-  end?: string;
-}
+export type SessionFilters = QueryOf<"/api/sessions/sessions", "get">;
 
 export interface FreeSlotQuery {
   user_ids: string[];

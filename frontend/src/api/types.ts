@@ -12,3 +12,8 @@ export type Role = Me["roles"][number];
 export type TokenResponse = JsonOf<paths["/api/auth/login"]["post"]["responses"][200]>;
 
 export const ROLES = ["learner", "tutor", "supervisor", "admin"] as const satisfies readonly Role[];
+
+/** The query parameters of an operation, from the generated spec. */
+export type QueryOf<P extends keyof paths, M extends keyof paths[P]> = NonNullable<
+  paths[P][M] extends { parameters: { query?: infer Q } } ? Q : never
+>;
