@@ -73,7 +73,7 @@ lint: install ## ruff check, ruff format --check, mypy, ESLint and tsc: all clea
 	$(if $(HAS_FRONTEND),cd frontend && npm run lint --silent)
 
 format: install ## Rewrite the Python tree (ruff check --fix, ruff format), then list what is left to fix by hand
-	$(VENV)/bin/ruff check --fix --exit-zero --quiet $(PY_SRC)
+	$(VENV)/bin/ruff check --fix --exit-zero --silent $(PY_SRC)
 	$(VENV)/bin/ruff format $(PY_SRC)
 	$(VENV)/bin/ruff check $(PY_SRC)
 
