@@ -13,7 +13,7 @@ HAS_FRONTEND := $(wildcard frontend/package.json)
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run test test-python test-sqlite test-postgres test-cross test-fuzz test-frontend lint format lock bench openapi clean
+.PHONY: help install run test test-python test-sqlite test-postgres test-cross test-fuzz test-frontend lint format lock bench openapi clean deploy-validate deploy-test
 
 help: ## Show the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -60,6 +60,14 @@ test-fuzz: ## Schema fuzzing (schemathesis, seeded) through the real gateway, on
 		NEARPEER_TEST_DB=postgresql PYTHONPATH=scripts $(PY) -m pytest -q -s tests/test_fuzz_schema.py; \
 	elif [ "$$PGREQ" = "true" ]; then echo "PostgreSQL is required under CI=true"; exit 1; \
 	else echo "PostgreSQL unreachable: skipping its fuzz run (outside CI only)"; fi
+
+deploy-validate: install ## Render deploy/k8s (kubectl kustomize) and schema-check every manifest (test-cross runs it too)
+	@PYTHONPATH=scripts $(PY) -m pytest -q tests/test_deploy_manifests.py
+
+SETUP_PODMAN ?= ../shared/containers/setup-podman.sh
+deploy-test: install $(if $(HAS_FRONTEND),frontend/dist/index.html) ## Build the image, run the compose stack with podman, smoke journey, tear down
+	bash $(SETUP_PODMAN)
+	$(PY) deploy/deploy_test.py
 
 test-frontend: frontend/dist/index.html ## Web app: Vitest, stale-client check, Playwright in Debian's chromium
 	cd frontend && npm test --silent && bash scripts/ensure-chromium.sh && npm run e2e --silent
