@@ -29,7 +29,11 @@ def start_feedback(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     log = (tmp_path / "feedback.log").open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "feedback", "serve", "--port", str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "feedback", "serve", "--port", str(port)],
+        env=env,
+        cwd=ROOT,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while True:
