@@ -18,7 +18,8 @@ import { isApiError } from "../../api/errors";
 import { Page } from "../../components/Page";
 import { ScoreBars } from "../../components/ScoreBars";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
-import { SelectField, TextAreaField, useServerErrors } from "../../components/forms";
+import { TextAreaField, useServerErrors } from "../../components/forms";
+import { TopicSelect } from "../../components/TopicSelect";
 import { Spinner } from "../../components/Loader";
 import { PersonName } from "../../components/PersonName";
 import { useFormat } from "../../lib/useFormat";
@@ -33,19 +34,12 @@ export default function FindTutorPage() {
   return (
     <Page title={t("find.title")} subtitle={t("find.lead")}>
       <div className="stack">
-        <SelectField
+        <TopicSelect
           label={t("find.topic")}
           name="topic"
           value={topicId ?? ""}
           onChange={(e) => setParams(e.target.value ? { topic: e.target.value } : {}, { replace: true })}
-        >
-          <option value="">{t("find.chooseTopic")}</option>
-          {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => (
-            <option key={tp.id} value={tp.id}>
-              {tp.path || tp.name}
-            </option>
-          ))}
-        </SelectField>
+        />
         {topics.error ? <ErrorAlert error={topics.error} /> : null}
 
         {topicId !== null ? (

@@ -3,10 +3,11 @@ import { useForm } from "react-hook-form";
 import { zodResolver } from "@hookform/resolvers/zod";
 import { z } from "zod";
 import { useTranslation } from "react-i18next";
-import { useApproval, useApprovals, useCreateApproval, useTopicNames, useTopics, useTransitionApproval, useTutors, type Approval, type ApprovalStatus } from "../../api/matching";
+import { useApproval, useApprovals, useCreateApproval, useTopicNames, useTransitionApproval, useTutors, type Approval, type ApprovalStatus } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { SelectField, TextAreaField, TextField, useServerErrors } from "../../components/forms";
+import { TopicSelect } from "../../components/TopicSelect";
 import { useFormat } from "../../lib/useFormat";
 
 export default function ApprovalsPage() {
@@ -44,7 +45,6 @@ const APPROVAL_FIELDS = ["tutor_id", "topic_id", "evidence", "link", "expires_at
 
 function NewApproval() {
   const { t } = useTranslation();
-  const topics = useTopics();
   const create = useCreateApproval();
   const tutors = useTutors();
   const { register, handleSubmit, setError, formState } = useForm<ApprovalValues>({
@@ -76,14 +76,7 @@ function NewApproval() {
             </option>
           ))}
         </SelectField>
-        <SelectField label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message}>
-          <option value="">{t("find.chooseTopic")}</option>
-          {(topics.data ?? []).map((tp) => (
-            <option key={tp.id} value={tp.id}>
-              {tp.path || tp.name}
-            </option>
-          ))}
-        </SelectField>
+        <TopicSelect includeRetired label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message} />
         <TextAreaField label={t("approvals.evidence")} {...register("evidence")} error={errors.evidence?.message} />
         <TextField label={t("approvals.link")} type="url" {...register("link")} error={errors.link?.message} />
         <TextField label={t("approvals.expires")} type="date" {...register("expires_at")} error={errors.expires_at?.message} />

@@ -9,6 +9,7 @@ import { useTopics, useTutors } from "../../api/matching";
 import { Page } from "../../components/Page";
 import { ErrorAlert } from "../../components/QueryView";
 import { ScaleField, SelectField, TextAreaField, useServerErrors } from "../../components/forms";
+import { TopicSelect } from "../../components/TopicSelect";
 
 const CRITERIA = ["preparation", "accuracy", "engagement", "safety"] as const;
 
@@ -117,14 +118,7 @@ function EndorsementForm() {
         <ErrorAlert error={formError ? create.error : undefined} />
         {create.isSuccess ? <p className="notice" role="status">{t("observe.saved")}</p> : null}
         <TutorSelect {...register("tutor_id")} error={errors.tutor_id?.message} />
-        <SelectField label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message}>
-          <option value="">{t("find.chooseTopic")}</option>
-          {(topics.data ?? []).map((tp) => (
-            <option key={tp.id} value={tp.id}>
-              {tp.path || tp.name}
-            </option>
-          ))}
-        </SelectField>
+        <TopicSelect includeRetired label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message} />
         <TextAreaField label={t("observe.note")} {...register("note")} error={errors.note?.message} />
         <button type="submit" className="button button--primary" disabled={create.isPending}>
           {t("observe.endorse")}

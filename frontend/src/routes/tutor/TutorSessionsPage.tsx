@@ -19,6 +19,7 @@ import { useAuth } from "../../auth/AuthContext";
 import { Page } from "../../components/Page";
 import { ErrorAlert, QueryView } from "../../components/QueryView";
 import { FieldFrame, SelectField, TextAreaField, TextField, useServerErrors } from "../../components/forms";
+import { TopicSelect } from "../../components/TopicSelect";
 import { isoToWallTime, wallTimeToIso } from "../../lib/format";
 import { useFormat } from "../../lib/useFormat";
 
@@ -167,14 +168,7 @@ function CreateSessionForm() {
             {t("teach.created")}
           </p>
         ) : null}
-        <SelectField label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message}>
-          <option value="">{t("find.chooseTopic")}</option>
-          {(topics.data ?? []).filter((tp) => !tp.retired_at).map((tp) => (
-            <option key={tp.id} value={tp.id}>
-              {tp.path || tp.name}
-            </option>
-          ))}
-        </SelectField>
+        <TopicSelect label={t("teach.topic")} {...register("topic_id")} error={errors.topic_id?.message} />
         <SelectField label={t("teach.format")} {...register("format")} error={errors.format?.message}>
           <option value="group">{t("sessionFormat.group")}</option>
           <option value="one_to_one">{t("sessionFormat.one_to_one")}</option>
