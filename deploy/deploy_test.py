@@ -155,8 +155,10 @@ def wait_ready(url: str, timeout: float = 180.0) -> dict[str, object]:
     raise RuntimeError(f"not ready after {timeout}s: {last}")
 
 
-def smoke_journey(url: str, admin_password: str) -> str:
-    """Sign in as the bootstrapped admin; a session created, booked, completed, rated; the rating seen in feedback."""
+def smoke_journey(url: str, admin_password: str) -> tuple[str, str, int]:
+    """Sign in as the bootstrapped admin; a session created, booked, completed, rated; the rating seen in feedback.
+
+    Returns the session id, the learner's Authorization header and the topic id (for the key rotation step)."""
     login = httpx.post(f"{url}/api/auth/login", json={"username": "admin", "password": admin_password}, timeout=30)
     token = ok(login)["access_token"]
     with httpx.Client(base_url=url, timeout=30, headers={"Authorization": f"Bearer {token}"}) as admin:
@@ -184,14 +186,47 @@ def smoke_journey(url: str, admin_password: str) -> str:
             ok(learner.api.post(f"/api/feedback/sessions/{session['id']}/ratings", json=rating), 201)
             summary = ok(tutor.api.get(f"/api/feedback/sessions/{session['id']}/ratings/summary"))
             assert summary["aggregate"]["n"] == 1 and summary["aggregate"]["accuracy"] == 4, summary
-            return str(session["id"])
+            return str(session["id"]), str(learner.api.headers["Authorization"]), int(topic["id"])
         finally:
             crowd.close()
 
 
+def rotate_keys(
+    compose: list[str], env: dict[str, str], secrets_dir: Path, url: str, old_auth: str, topic_id: int
+) -> None:
+    """deploy/README.md "Key rotation": a new signing key (the old one still published) and a new matching secret."""
+    make_secrets = [sys.executable, str(ROOT / "deploy" / "make_secrets.py"), str(secrets_dir)]
+    run(*make_secrets, "--rotate-signing-key", quiet=True)
+    (secrets_dir / "matching-client-secret").unlink()
+    run(*make_secrets, quiet=True)  # a new matching secret, and service-clients.json in step
+    boot = run(*compose, "run", "--rm", "--no-deps", "bootstrap", env=env, quiet=True)
+    assert "bootstrap: updated client svc-matching" in boot.stdout, boot.stdout[-2000:]
+    run(*compose, "restart", "gateway", "matching", env=env, quiet=True)
+    wait_ready(url, timeout=120)
+    keys = ok(httpx.get(f"{url}/.well-known/jwks.json", timeout=10))["keys"]
+    assert len(keys) == 2, keys  # the new key signs, the retired one is still published
+    # A token signed with the retired key is still accepted until it expires.
+    ok(httpx.get(f"{url}/api/matching/learners/me", headers={"Authorization": old_auth}, timeout=30))
+    # Matching, restarted with its new secret, gets service tokens again: every criterion of a suggestion is scored,
+    # which takes its calls to sessions (free/busy) and feedback (quality).
+    suggested = ok(
+        httpx.get(
+            f"{url}/api/matching/suggestions",
+            params={"topic_id": topic_id},
+            headers={"Authorization": old_auth},
+            timeout=30,
+        )
+    )
+    assert suggested["missing_criteria"] == [], suggested
+    print(
+        f"   signing key rotated ({len(keys)} keys published), old token accepted, svc-matching secret rotated",
+        flush=True,
+    )
+
+
 def dump_restore(compose: list[str], env: dict[str, str]) -> None:
     """pg_dump -Fc of the feedback database, pg_restore into a new one, the same ratings there."""
-    count = "SELECT count(*) FROM ratings"
+    count = "SELECT count(*) FROM rating"
     exe = [*compose, "exec", "-T", "postgres"]
     before = run(*exe, "psql", "-U", "postgres", "-d", "feedback", "-tAc", count, env=env, quiet=True).stdout.strip()
     run(*exe, "sh", "-c", "pg_dump -U postgres -Fc -d feedback -f /tmp/feedback.dump", env=env)
@@ -268,13 +303,17 @@ def main() -> None:
             assert "bootstrap: nothing to change" in again.stdout, again.stdout[-2000:]
             wait_ready(url, timeout=30)
         with step("smoke journey through the gateway"):
-            session_id = smoke_journey(url, (secrets_dir / "admin-password").read_text().strip())
+            session_id, learner_auth, topic_id = smoke_journey(
+                url, (secrets_dir / "admin-password").read_text().strip()
+            )
             print(f"   session {session_id}: created, booked, completed, rated, seen in feedback", flush=True)
+        with step("key rotation (signing key, a service client secret)"):
+            rotate_keys(compose, env, secrets_dir, url, learner_auth, topic_id)
         with step("backup and restore (pg_dump/pg_restore)"):
             dump_restore(compose, env)
     except BaseException:
         with contextlib.suppress(Exception):
-            run(*compose, "ps", "-a", env=env, check=False)
+            run(*compose, "ps", env=env, check=False)
             for service in SERVICES:
                 run(*compose, "logs", "--tail", "40", service, env=env, check=False)
         raise
