@@ -77,6 +77,7 @@ def test_deployments_are_hardened_probed_limited_and_drain(rendered: list[dict[s
     deployments = by_kind(rendered, "Deployment")
     assert sorted(deployments) == sorted(SETTINGS)
     for name, deployment in deployments.items():
+        assert "replicas" not in deployment["spec"]  # the autoscaler owns the count; an apply must not reset it
         pod = deployment["spec"]["template"]["spec"]
         assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] != 0
         assert pod["terminationGracePeriodSeconds"] >= 15
@@ -141,7 +142,7 @@ def test_production_overlay_sets_registry_image_and_host() -> None:
     }
     assert images == {"registry.example.org/nearpeer:1.0.0"}
     assert by_kind(docs, "Ingress")["gateway"]["spec"]["rules"][0]["host"] == "nearpeer.faculty.example.org"
-    assert by_kind(docs, "Deployment")["gateway"]["spec"]["replicas"] == 3
+    assert by_kind(docs, "HorizontalPodAutoscaler")["gateway"]["spec"]["minReplicas"] == 3
 
 
 # --- every setting production needs, from compose and from the manifests ----------------------------------------
