@@ -6,9 +6,20 @@ from collections.abc import Callable
 from pathlib import Path
 
 import uvicorn
+from pydantic import ValidationError
 
 from kit.config import ServiceSettings
 from kit.migrations import upgrade_to_head
+
+
+def load_settings(*, service: str, settings_factory: Callable[[], ServiceSettings]) -> ServiceSettings:
+    """Build the settings or stop naming each bad setting, never echoing its value (it may be a secret)."""
+    try:
+        return settings_factory()
+    except ValidationError as exc:
+        names = [".".join(str(part) for part in error["loc"]).upper() or "settings" for error in exc.errors()]
+        problems = "; ".join(f"{name}: {error['msg']}" for name, error in zip(names, exc.errors(), strict=True))
+        raise SystemExit(f"{service}: invalid settings: {problems}") from None
 
 
 def run_cli(*, service: str, app_path: str, migrations: Path, settings_factory: Callable[[], ServiceSettings]) -> None:
@@ -21,7 +32,7 @@ def run_cli(*, service: str, app_path: str, migrations: Path, settings_factory: 
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8001")))
     serve.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
-    settings = settings_factory()
+    settings = load_settings(service=service, settings_factory=settings_factory)
     if args.command == "migrate":
         upgrade_to_head(migrations, settings.database_url)
         return
