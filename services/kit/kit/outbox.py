@@ -7,7 +7,7 @@ replayed by an admin. Any other failure is transient and retried with exponentia
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -91,7 +91,7 @@ class OutboxRelay:
     """Delivers due messages through one handler per topic; failures back off, repeated refusals park a message."""
 
     def __init__(
-        self, engine: Engine, handlers: dict[str, Handler], batch: int = 50, max_refusals: int = DEFAULT_MAX_REFUSALS
+        self, engine: Engine, handlers: Mapping[str, Handler], batch: int = 50, max_refusals: int = DEFAULT_MAX_REFUSALS
     ) -> None:
         self.engine = engine
         self.handlers = handlers

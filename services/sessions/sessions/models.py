@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from pydantic import AwareDatetime, field_validator, model_validator
 from sqlmodel import JSON, Column, Field, Index, SQLModel, Text, UniqueConstraint
 
-from kit import netguard
+from kit.netguard import UrlRefused, parse_url
 from kit.accounts import account_state_model
 from kit.db import utcnow
 from kit.idempotency import idempotency_model
@@ -361,8 +361,8 @@ class Agenda(SQLModel):
 def _http_url(value: str) -> str:
     """Strict parse (kit.netguard): http(s), no user@host, a plain host; where it resolves is checked by the service."""
     try:
-        netguard.parse_url(value)
-    except netguard.UrlRefused as exc:
+        parse_url(value)
+    except UrlRefused as exc:
         raise ValueError(exc.reason) from exc
     return value
 
